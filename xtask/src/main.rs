@@ -1,1 +1,44 @@
-fn main() {}
+//! `cargo xtask`: molsig's automation in Rust instead of shell scripts.
+//!
+//! - `setup`: install what is missing (wasm32 target, wasm-bindgen-cli at the lockfile's version,
+//!   trunk, Chromium + ChromeDriver, Mesa's lavapipe, npm packages incl. binaryen's wasm-opt)
+//! - `build-web [--optimize]`: build the static site into `dist/`
+//! - `serve [--port N]`: setup + build + serve `dist/` on <http://127.0.0.1:8080>
+//! - `test`: every test: native (CPU + wgpu on lavapipe), wasm in headless Chromium, browser
+//!   end-to-end, the MDAnalysis comparison and a bounded smoke fuzz
+//! - `bench`: benchmarks against reference implementations, written to BENCHMARKS.md
+
+mod bench;
+mod cmd;
+mod serve;
+mod setup;
+mod test;
+
+use anyhow::{Result, bail};
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (task, rest) = args.split_first().map_or(("help", &[][..]), |(t, r)| (t.as_str(), r));
+    let flag = |name: &str| rest.iter().any(|a| a == name);
+    let value = |name: &str| rest.iter().position(|a| a == name).and_then(|i| rest.get(i + 1)).cloned();
+    match task {
+        "setup" => setup::all(),
+        "build-web" => {
+            setup::all()?;
+            serve::build_web(flag("--optimize"))
+        }
+        "serve" => {
+            setup::all()?;
+            serve::build_web(flag("--optimize"))?;
+            let port = value("--port").map_or(Ok(8080), |p| p.parse())?;
+            serve::serve_forever(port)
+        }
+        "test" => test::all(),
+        "bench" => bench::all(),
+        "help" | "--help" | "-h" => {
+            println!("usage: cargo xtask <setup|build-web [--optimize]|serve [--port N]|test|bench>");
+            Ok(())
+        }
+        other => bail!("unknown task {other:?}; try `cargo xtask help`"),
+    }
+}

@@ -9,9 +9,19 @@
 //! line, or the frame and byte offset, and no allocation is sized by an unchecked header value.
 #![warn(missing_docs)]
 
+pub mod bonds;
+pub mod element;
 mod error;
 mod frame;
+pub mod gro;
+mod hybrid36;
+pub mod pdb;
+pub mod samples;
+pub mod selection;
+mod templates;
 mod topology;
+pub mod write;
+pub mod xtc;
 
 pub use error::{Error, Result};
 pub use frame::Frame;

@@ -1,0 +1,121 @@
+//! Installs what the build and tests need, each step only when missing, pinned to versions
+//! known to work together (see the design notes' toolchain facts). When a step cannot run
+//! (not root, no apt), it stops and prints the exact command to run instead.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+use crate::cmd::{command, has, output, root, run};
+
+/// trunk ≥ 0.22 needs a newer rustc than burn's pinned toolchain; 0.21.14 works.
+const TRUNK_VERSION: &str = "0.21.14";
+/// Mesa's lavapipe Vulkan driver: the GPU of machines without one.
+const LAVAPIPE_ICD: &str = "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json";
+
+/// Every setup step.
+pub fn all() -> Result<()> {
+    system_packages()?;
+    wasm_target()?;
+    wasm_bindgen_cli()?;
+    trunk()?;
+    npm_packages()
+}
+
+fn system_packages() -> Result<()> {
+    let mut missing = Vec::new();
+    if !has("chromium") {
+        missing.push("chromium");
+    }
+    if !has("chromedriver") {
+        missing.push("chromium-driver");
+    }
+    if !Path::new(LAVAPIPE_ICD).exists() {
+        missing.extend(["mesa-vulkan-drivers", "libvulkan1"]);
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let install = format!("apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends {}", missing.join(" "));
+    let is_root = output(&mut command("id").arg("-u")).is_some_and(|u| u.trim() == "0");
+    if !is_root || !has("apt-get") {
+        bail!("missing system packages {missing:?}; install them with:\n  sudo sh -c '{install}'");
+    }
+    run(command("sh").args(["-c", &install]))
+}
+
+fn wasm_target() -> Result<()> {
+    let installed = output(command("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+        return Ok(());
+    }
+    run(command("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+/// The CLI must match the `wasm-bindgen` crate in Cargo.lock exactly.
+fn wasm_bindgen_cli() -> Result<()> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).context("reading Cargo.lock")?;
+    let version = lock_version(&lock, "wasm-bindgen").context("wasm-bindgen is not in Cargo.lock")?;
+    let have = output(&mut command("wasm-bindgen").arg("--version")).unwrap_or_default();
+    if have.split_whitespace().nth(1) == Some(version.as_str()) {
+        return Ok(());
+    }
+    // Not --locked: its lockfile names a webpki-roots release the registry index lacks.
+    run(command("cargo").args(["install", "wasm-bindgen-cli", "--version", &version]))
+}
+
+fn trunk() -> Result<()> {
+    let have = output(&mut command("trunk").arg("--version")).unwrap_or_default();
+    if have.split_whitespace().nth(1) == Some(TRUNK_VERSION) {
+        return Ok(());
+    }
+    run(command("cargo").args(["install", "--locked", "trunk", "--version", TRUNK_VERSION]))
+}
+
+fn npm_packages() -> Result<()> {
+    let web = root().join("web");
+    let stamp = web.join("node_modules/.package-lock.json");
+    let fresh = match (std::fs::metadata(&stamp), std::fs::metadata(web.join("package-lock.json"))) {
+        (Ok(s), Ok(l)) => s.modified().ok() >= l.modified().ok(),
+        _ => false,
+    };
+    if fresh {
+        return Ok(());
+    }
+    if !has("npm") {
+        bail!("npm is missing; install Node.js 20+ (Debian: apt-get install nodejs npm)");
+    }
+    run(command("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&web))
+}
+
+/// The version of `package` recorded in a Cargo.lock.
+pub fn lock_version(lock: &str, package: &str) -> Option<String> {
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == format!("name = \"{package}\"") {
+            let v = lines.next()?.trim().strip_prefix("version = \"")?.strip_suffix('"')?;
+            return Some(v.to_owned());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lock_version;
+
+    #[test]
+    fn reads_lockfile_versions() {
+        let lock = "[[package]]\nname = \"wasm-bindgen-futures\"\nversion = \"0.4.80\"\n\n[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n";
+        assert_eq!(lock_version(lock, "wasm-bindgen").as_deref(), Some("0.2.130"));
+        assert_eq!(lock_version(lock, "trunk"), None);
+    }
+}
+
+/// cargo-fuzz, only for the smoke-fuzz step.
+pub fn cargo_fuzz() -> Result<()> {
+    if output(command("cargo").args(["fuzz", "--version"])).is_some() {
+        return Ok(());
+    }
+    run(command("cargo").args(["install", "--locked", "cargo-fuzz"]))
+}

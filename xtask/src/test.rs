@@ -1,0 +1,98 @@
+//! `cargo xtask test`: every test, in the order a failure is cheapest to find. Each step runs
+//! even when an earlier one failed, so one CI run reports everything; the exit code is non-zero
+//! when any step failed.
+
+use std::net::TcpListener;
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+
+use crate::cmd::{command, root, run, target_dir};
+use crate::{serve, setup};
+
+/// Runs every test step.
+pub fn all() -> Result<()> {
+    setup::all()?;
+    let steps: [(&str, fn() -> Result<()>); 6] = [
+        ("native tests (CPU + wgpu on lavapipe)", native),
+        ("wasm tests in headless Chromium (worker, WebGPU)", wasm),
+        ("site build + TypeScript typecheck", site),
+        ("browser end-to-end (Playwright, WebGPU on and off)", e2e),
+        ("molsig-io against MDAnalysis", mdanalysis),
+        ("smoke fuzz of the PDB, GRO and XTC readers", fuzz),
+    ];
+    let mut failed = Vec::new();
+    for (name, step) in steps {
+        let start = Instant::now();
+        eprintln!("\n=== {name}");
+        let result = step();
+        let secs = start.elapsed().as_secs_f32();
+        match result {
+            Ok(()) => eprintln!("=== ok: {name} ({secs:.0} s)"),
+            Err(e) => {
+                eprintln!("=== FAILED: {name} ({secs:.0} s): {e:#}");
+                failed.push(name);
+            }
+        }
+    }
+    println!("\nxtask steps: {} passed, {} failed", steps.len() - failed.len(), failed.len());
+    if !failed.is_empty() {
+        bail!("failed steps: {failed:?}");
+    }
+    Ok(())
+}
+
+fn native() -> Result<()> {
+    run(command("cargo").args(["test", "--workspace"]))
+}
+
+fn wasm() -> Result<()> {
+    // Only molsig-wasm's tests run in the browser; they drive molsig-io through the File API.
+    run(command("cargo")
+        .args(["test", "--release", "--target", "wasm32-unknown-unknown", "-p", "molsig-wasm"])
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "300"))
+}
+
+fn site() -> Result<()> {
+    run(command("npm").args(["run", "-s", "check"]).current_dir(root().join("web")))?;
+    serve::build_web(false)
+}
+
+fn e2e() -> Result<()> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let port = listener.local_addr()?.port();
+    let dist = root().join("dist");
+    std::thread::spawn(move || serve::serve(&listener, &dist));
+    let artifacts = target_dir().join("e2e-artifacts");
+    run(command("node")
+        .arg("web/tests/e2e.mjs")
+        .arg(format!("http://127.0.0.1:{port}/"))
+        .env("MOLSIG_E2E_ARTIFACTS", artifacts))
+}
+
+fn mdanalysis() -> Result<()> {
+    let venv = target_dir().join("venv-mdanalysis");
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        run(command("python3").args(["-m", "venv"]).arg(&venv))?;
+    }
+    run(command(&python.to_string_lossy()).args(["-m", "pip", "install", "-q", "--disable-pip-version-check", "MDAnalysis==2.11.0", "MDAnalysisTests==2.11.0"]))?;
+    let reference = target_dir().join("mdanalysis-reference");
+    run(command(&python.to_string_lossy()).arg("tests/mdanalysis/dump_reference.py").arg(&reference))?;
+    run(command("cargo")
+        .args(["test", "-p", "molsig-io", "--test", "mdanalysis", "--", "--ignored", "--nocapture"])
+        .env("MOLSIG_MDA_REFERENCE", &reference))
+}
+
+fn fuzz() -> Result<()> {
+    crate::setup::cargo_fuzz()?;
+    for target in ["pdb", "gro", "xtc"] {
+        run(command("cargo")
+            .args(["fuzz", "run", "--fuzz-dir", "fuzz", target, "--", "-max_total_time=20", "-rss_limit_mb=2048"])
+            // cargo-fuzz needs nightly flags; the stable compiler accepts them under bootstrap.
+            .env("RUSTC_BOOTSTRAP", "1")
+            .env("CARGO_TARGET_DIR", target_dir().join("fuzz")))?;
+    }
+    Ok(())
+}
