@@ -22,6 +22,7 @@ import argparse
 import io
 import math
 import os
+import random
 import sys
 import time
 
@@ -219,9 +220,18 @@ def make(out_dir, frames, seed):
     print(f"built {heavy.topology.getNumAtoms()} heavy atoms, "
           f"{heavy.topology.getNumResidues()} residues", flush=True)
 
+    # CPU platform, one thread, deterministic force summation: for every Context made here,
+    # including the one Modeller.addHydrogens uses to relax the new hydrogens.
+    platform = openmm.Platform.getPlatformByName("CPU")
+    properties = {"Threads": "1", "DeterministicForces": "true"}
+    for key, value in properties.items():
+        platform.setPropertyDefaultValue(key, value)
+
     forcefield = app.ForceField("amber14-all.xml", "implicit/obc2.xml")
     modeller = app.Modeller(heavy.topology, heavy.positions)
-    modeller.addHydrogens(forcefield, pH=PH)
+    # addHydrogens starts the new hydrogens from positions drawn with Python's random module.
+    random.seed(seed)
+    modeller.addHydrogens(forcefield, pH=PH, platform=platform)
     topology = modeller.topology
     print(f"with hydrogens: {topology.getNumAtoms()} atoms", flush=True)
 
@@ -230,8 +240,6 @@ def make(out_dir, frames, seed):
     )
     integrator = openmm.LangevinMiddleIntegrator(TEMPERATURE, FRICTION, TIMESTEP)
     integrator.setRandomNumberSeed(seed)
-    platform = openmm.Platform.getPlatformByName("CPU")
-    properties = {"Threads": "1", "DeterministicForces": "true"}
     simulation = app.Simulation(topology, system, integrator, platform, properties)
     simulation.context.setPositions(modeller.positions)
 

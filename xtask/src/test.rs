@@ -88,8 +88,13 @@ fn mdanalysis() -> Result<()> {
 fn fuzz() -> Result<()> {
     crate::setup::cargo_fuzz()?;
     for target in ["pdb", "gro", "xtc"] {
+        std::fs::create_dir_all(target_dir().join("fuzz-corpus").join(target))?;
         run(command("cargo")
-            .args(["fuzz", "run", "--fuzz-dir", "fuzz", target, "--", "-max_total_time=20", "-rss_limit_mb=2048"])
+            .args(["fuzz", "run", "--fuzz-dir", "fuzz", target])
+            // The first directory collects the corpus; the demo files seed it.
+            .arg(target_dir().join("fuzz-corpus").join(target))
+            .arg("web/demo")
+            .args(["--", "-max_total_time=20", "-rss_limit_mb=2048", "-malloc_limit_mb=1024"])
             // cargo-fuzz needs nightly flags; the stable compiler accepts them under bootstrap.
             .env("RUSTC_BOOTSTRAP", "1")
             .env("CARGO_TARGET_DIR", target_dir().join("fuzz")))?;

@@ -22,74 +22,47 @@ const SYMBOLS: [&str; 118] = [
 /// What [`infer_element`] returns when the name holds no recognisable element.
 pub const UNKNOWN: &str = "X";
 
-/// Residue names (upper case, charge signs and trailing digits removed) of single-atom ions and
-/// the element each one is.
-const IONS: [(&str, &str); 32] = [
-    ("NA", "Na"),
-    ("SOD", "Na"),
-    ("CL", "Cl"),
-    ("CLA", "Cl"),
-    ("K", "K"),
-    ("POT", "K"),
-    ("MG", "Mg"),
-    ("CA", "Ca"),
-    ("CAL", "Ca"),
-    ("ZN", "Zn"),
-    ("FE", "Fe"),
-    ("CU", "Cu"),
-    ("MN", "Mn"),
-    ("CO", "Co"),
-    ("NI", "Ni"),
-    ("CD", "Cd"),
-    ("HG", "Hg"),
-    ("LI", "Li"),
-    ("LIT", "Li"),
-    ("RB", "Rb"),
-    ("CS", "Cs"),
-    ("CES", "Cs"),
-    ("SR", "Sr"),
-    ("BA", "Ba"),
-    ("BR", "Br"),
-    ("I", "I"),
-    ("IOD", "I"),
-    ("F", "F"),
-    ("AG", "Ag"),
-    ("AU", "Au"),
-    ("PT", "Pt"),
-    ("AL", "Al"),
-];
-
-/// Standard polymer and water residues, whose atoms are all H, C, N, O, S or P. A name such as
-/// `"CA  "` (left-justified by a careless writer) in one of these is still a carbon.
-const STANDARD_RESIDUES: [&str; 52] = [
-    "ALA", "ARG", "ASN", "ASP", "CYS", "GLN", "GLU", "GLY", "HIS", "ILE", "LEU", "LYS", "MET",
-    "PHE", "PRO", "SER", "THR", "TRP", "TYR", "VAL", "HID", "HIE", "HIP", "HSD", "HSE", "HSP",
-    "CYX", "CYM", "ASH", "GLH", "LYN", "ACE", "NME", "NMA", "NH2", "DA", "DC", "DG", "DT", "DU",
-    "A", "C", "G", "U", "HOH", "WAT", "SOL", "TIP3", "TIP4", "SPC", "H2O", "DOD",
-];
-
-/// Two-letter elements that are named as such even where a one-letter reading is possible: their
-/// letters rarely start the name of a carbon, nitrogen, oxygen or hydrogen. Used for 4-character
-/// names, and by the GRO reader to decide how to justify a name the way a PDB writer would.
-const DISTINCT_TWO_LETTER: [&str; 27] = [
-    "CL", "BR", "FE", "ZN", "MG", "MN", "CU", "NI", "SE", "LI", "AL", "SI", "AG", "AU", "PT", "RB",
-    "CS", "SR", "BA", "GD", "IR", "RU", "RH", "PD", "CR", "TI", "AS",
-];
+/// Symbols indexed by `27 * (first letter) + (second letter + 1, or 0 for none)`.
+static TABLE: [Option<&str>; 26 * 27] = {
+    let mut table = [None; 26 * 27];
+    let mut i = 0;
+    while i < SYMBOLS.len() {
+        let b = SYMBOLS[i].as_bytes();
+        let second = if b.len() > 1 {
+            (b[1] - b'a') as usize + 1
+        } else {
+            0
+        };
+        table[(b[0] - b'A') as usize * 27 + second] = Some(SYMBOLS[i]);
+        i += 1;
+    }
+    table
+};
 
 /// Looks up an element symbol case-insensitively (`b"FE"`, `b"fe"`, `b"Fe"` → `"Fe"`).
 #[must_use]
 pub(crate) fn lookup(symbol: &[u8]) -> Option<&'static str> {
-    match symbol {
-        [b'H' | b'h'] => return Some("H"),
-        [b'C' | b'c'] => return Some("C"),
-        [b'N' | b'n'] => return Some("N"),
-        [b'O' | b'o'] => return Some("O"),
-        [b'S' | b's'] => return Some("S"),
-        [b'P' | b'p'] => return Some("P"),
-        [_] | [_, _] => {}
+    let (&first, second) = match symbol {
+        [a] => (a, 0),
+        [a, b] if b.is_ascii_alphabetic() => (a, usize::from(b.to_ascii_lowercase() - b'a') + 1),
         _ => return None,
+    };
+    if !first.is_ascii_alphabetic() {
+        return None;
     }
-    SYMBOLS.iter().copied().find(|s| s.as_bytes().eq_ignore_ascii_case(symbol))
+    TABLE[usize::from(first.to_ascii_uppercase() - b'A') * 27 + second]
+}
+
+/// Upper-cased, space-padded 4-byte key for matching short names; `None` when longer.
+fn upper4(s: &[u8]) -> Option<[u8; 4]> {
+    if s.len() > 4 {
+        return None;
+    }
+    let mut key = [b' '; 4];
+    for (k, b) in key.iter_mut().zip(s) {
+        *k = b.to_ascii_uppercase();
+    }
+    Some(key)
 }
 
 /// Normalises the contents of a PDB element column (columns 77-78): returns the capitalised
@@ -132,7 +105,10 @@ pub fn infer_element(atom_name_field: &str, res_name: &str) -> String {
 /// True for hydrogen and its isotopes (`H`, `D`, `T`), in any capitalisation.
 #[must_use]
 pub fn is_hydrogen(element: &str) -> bool {
-    matches!(element.trim().as_bytes(), [b'H' | b'h' | b'D' | b'd' | b'T' | b't'])
+    matches!(
+        element.trim().as_bytes(),
+        [b'H' | b'h' | b'D' | b'd' | b'T' | b't']
+    )
 }
 
 /// The leading ASCII letters of `s` after trimming spaces (`"NA+"` → `"NA"`, `"MG2"` → `"MG"`).
@@ -142,23 +118,69 @@ fn leading_letters(s: &[u8]) -> &[u8] {
     &t[..n]
 }
 
+/// The element of a single-atom ion residue, by residue name (upper case, charge signs and
+/// trailing digits removed: `NA+` → `NA`, `MG2` → `MG`).
 fn ion_element(res_letters: &[u8]) -> Option<&'static str> {
-    IONS.iter()
-        .find(|(name, _)| name.as_bytes().eq_ignore_ascii_case(res_letters))
-        .map(|&(_, element)| element)
-}
-
-fn is_standard_residue(res: &[u8]) -> bool {
-    let t = res.trim_ascii();
-    STANDARD_RESIDUES.iter().any(|r| r.as_bytes().eq_ignore_ascii_case(t))
-}
-
-/// True when `letters` start with a two-letter element from [`DISTINCT_TWO_LETTER`].
-pub(crate) fn starts_with_distinct_two_letter(letters: &[u8]) -> bool {
-    letters.get(..2).is_some_and(|two| {
-        two.iter().all(u8::is_ascii_alphabetic)
-            && DISTINCT_TWO_LETTER.iter().any(|d| d.as_bytes().eq_ignore_ascii_case(two))
+    Some(match &upper4(res_letters)? {
+        b"NA  " | b"SOD " => "Na",
+        b"CL  " | b"CLA " => "Cl",
+        b"K   " | b"POT " => "K",
+        b"MG  " => "Mg",
+        b"CA  " | b"CAL " => "Ca",
+        b"ZN  " => "Zn",
+        b"FE  " => "Fe",
+        b"CU  " => "Cu",
+        b"MN  " => "Mn",
+        b"CO  " => "Co",
+        b"NI  " => "Ni",
+        b"CD  " => "Cd",
+        b"HG  " => "Hg",
+        b"LI  " | b"LIT " => "Li",
+        b"RB  " => "Rb",
+        b"CS  " | b"CES " => "Cs",
+        b"SR  " => "Sr",
+        b"BA  " => "Ba",
+        b"BR  " => "Br",
+        b"I   " | b"IOD " => "I",
+        b"F   " => "F",
+        b"AG  " => "Ag",
+        b"AU  " => "Au",
+        b"PT  " => "Pt",
+        b"AL  " => "Al",
+        _ => return None,
     })
+}
+
+/// Standard polymer and water residues, whose atoms are all H, C, N, O, S or P. A name such as
+/// `"CA  "` (left-justified by a careless writer) in one of these is still a carbon.
+#[rustfmt::skip]
+fn is_standard_residue(res: &[u8]) -> bool {
+    upper4(res.trim_ascii()).is_some_and(|key| {
+        matches!(
+            &key,
+            b"ALA " | b"ARG " | b"ASN " | b"ASP " | b"CYS " | b"GLN " | b"GLU " | b"GLY " | b"HIS " |
+            b"ILE " | b"LEU " | b"LYS " | b"MET " | b"PHE " | b"PRO " | b"SER " | b"THR " | b"TRP " |
+            b"TYR " | b"VAL " | b"HID " | b"HIE " | b"HIP " | b"HSD " | b"HSE " | b"HSP " | b"CYX " |
+            b"CYM " | b"ASH " | b"GLH " | b"LYN " | b"ACE " | b"NME " | b"NMA " | b"NH2 " | b"DA  " |
+            b"DC  " | b"DG  " | b"DT  " | b"DU  " | b"A   " | b"C   " | b"G   " | b"U   " | b"HOH " |
+            b"WAT " | b"SOL " | b"TIP3" | b"TIP4" | b"SPC " | b"H2O " | b"DOD "
+        )
+    })
+}
+
+/// True when `letters` start with a two-letter element that is named as such even where a
+/// one-letter reading is possible: its letters rarely start the name of a carbon, nitrogen, oxygen
+/// or hydrogen. Used for 4-character names, and by the GRO reader to decide how to justify a name
+/// the way a PDB writer would.
+#[rustfmt::skip]
+pub(crate) fn starts_with_distinct_two_letter(letters: &[u8]) -> bool {
+    let Some(&[a, b]) = letters.get(..2) else { return false };
+    matches!(
+        &[a.to_ascii_uppercase(), b.to_ascii_uppercase()],
+        b"CL" | b"BR" | b"FE" | b"ZN" | b"MG" | b"MN" | b"CU" | b"NI" | b"SE" |
+        b"LI" | b"AL" | b"SI" | b"AG" | b"AU" | b"PT" | b"RB" | b"CS" | b"SR" |
+        b"BA" | b"GD" | b"IR" | b"RU" | b"RH" | b"PD" | b"CR" | b"TI" | b"AS"
+    )
 }
 
 /// One-letter element, or the two-letter element starting with this letter and the next one.
@@ -194,7 +216,9 @@ pub(crate) fn infer(field: &[u8], res_name: &[u8]) -> &'static str {
             return ion;
         }
         if name_letters.eq_ignore_ascii_case(res_letters)
-            && field.trim_ascii().eq_ignore_ascii_case(res_name.trim_ascii())
+            && field
+                .trim_ascii()
+                .eq_ignore_ascii_case(res_name.trim_ascii())
             && let Some(symbol) = lookup(name_letters)
         {
             return symbol;
@@ -226,7 +250,9 @@ pub(crate) fn infer(field: &[u8], res_name: &[u8]) -> &'static str {
     if let Some(second) = second.filter(u8::is_ascii_alphabetic) {
         let two = [first, second];
         let two_letter = if full_width {
-            starts_with_distinct_two_letter(&two).then(|| lookup(&two)).flatten()
+            starts_with_distinct_two_letter(&two)
+                .then(|| lookup(&two))
+                .flatten()
         } else {
             lookup(&two)
         };

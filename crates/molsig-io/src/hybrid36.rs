@@ -42,6 +42,11 @@ pub(crate) fn decode(field: &[u8], width: u32) -> Option<i64> {
     Some(value + offset + decimal_limit)
 }
 
+/// Parses a plain decimal integer with optional surrounding spaces (no hybrid-36).
+pub(crate) fn decimal(field: &[u8]) -> Option<i64> {
+    decode_decimal(field.trim_ascii())
+}
+
 /// Parses an optionally signed run of ASCII decimal digits (no spaces inside).
 fn decode_decimal(t: &[u8]) -> Option<i64> {
     let (negative, digits) = match t.split_first()? {

@@ -74,8 +74,8 @@ const WATER: &[&str] = &[
 const ION_NAMES: &[&str] = &[
     "NA", "NA+", "SOD", "K", "K+", "POT", "CL", "CL-", "CLA", "MG", "MG2", "MG+2", "CA", "CA2",
     "CAL", "CA+2", "ZN", "ZN2", "ZN+2", "LI", "LI+", "RB", "RB+", "CS", "CS+", "CES", "F", "F-",
-    "BR", "BR-", "IOD", "I", "I-", "FE", "FE2", "FE3", "CU", "CU1", "CU2", "MN", "MN2", "CO", "CO2",
-    "NI", "NI2", "CD", "CD2", "HG", "SR", "BA", "AL", "IB+",
+    "BR", "BR-", "IOD", "I", "I-", "FE", "FE2", "FE3", "CU", "CU1", "CU2", "MN", "MN2", "CO",
+    "CO2", "NI", "NI2", "CD", "CD2", "HG", "SR", "BA", "AL", "IB+",
 ];
 
 /// Elements that, alone in a residue, are an ion whatever the residue is called.
@@ -160,7 +160,10 @@ pub(crate) fn classify(topology: &Topology, residue: &Residue) -> ResidueKind {
     }
     // A lone metal or halide under an unusual residue name is still an ion.
     if monatomic {
-        let element = topology.atoms.get(residue.atoms.start).map_or("", |a| a.element.trim());
+        let element = topology
+            .atoms
+            .get(residue.atoms.start)
+            .map_or("", |a| a.element.trim());
         if ION_ELEMENTS.iter().any(|e| e.eq_ignore_ascii_case(element)) {
             return ResidueKind::Ion;
         }
@@ -178,11 +181,15 @@ pub(crate) fn normalize_atom_name(name: &str) -> Cow<'_, str> {
         "O3P" => return Cow::Borrowed("OP3"),
         _ => {}
     }
-    if name.contains('*') { Cow::Owned(name.replace('*', "'")) } else { Cow::Borrowed(name) }
+    if name.contains('*') {
+        Cow::Owned(name.replace('*', "'"))
+    } else {
+        Cow::Borrowed(name)
+    }
 }
 
-/// True for hydrogen (and deuterium) atoms. Uses the element; when a reader left it blank, the
-/// first letter of the name (after any leading digits, as in `1HB`) decides.
+/// True for hydrogen atoms (isotopes `D`, `T` included). Uses the element; when a reader left it
+/// blank, the first letter of the name (after any leading digits, as in `1HB`) decides.
 pub(crate) fn is_hydrogen(atom: &Atom) -> bool {
     let element = atom.element.trim();
     if element.is_empty() {
@@ -192,7 +199,15 @@ pub(crate) fn is_hydrogen(atom: &Atom) -> bool {
             .trim_start_matches(|c: char| c.is_ascii_digit())
             .starts_with(['H', 'h', 'D', 'd']);
     }
-    element.eq_ignore_ascii_case("H") || element.eq_ignore_ascii_case("D")
+    ["H", "D", "T"]
+        .iter()
+        .any(|h| element.eq_ignore_ascii_case(h))
+}
+
+/// True for atoms of unknown element (`X`): virtual sites such as TIP4P's `MW`, lone pairs, dummy
+/// atoms. Distance rules never bond them.
+pub(crate) fn is_dummy(atom: &Atom) -> bool {
+    atom.element.trim().eq_ignore_ascii_case("X")
 }
 
 /// Default covalent radius (nm) for elements missing from the table.
@@ -291,8 +306,20 @@ fn side_chain(aa: &str) -> Pairs {
         "ASN" => &[("CA", "CB"), ("CB", "CG"), ("CG", "OD1"), ("CG", "ND2")],
         "ASP" => &[("CA", "CB"), ("CB", "CG"), ("CG", "OD1"), ("CG", "OD2")],
         "CYS" => &[("CA", "CB"), ("CB", "SG")],
-        "GLN" => &[("CA", "CB"), ("CB", "CG"), ("CG", "CD"), ("CD", "OE1"), ("CD", "NE2")],
-        "GLU" => &[("CA", "CB"), ("CB", "CG"), ("CG", "CD"), ("CD", "OE1"), ("CD", "OE2")],
+        "GLN" => &[
+            ("CA", "CB"),
+            ("CB", "CG"),
+            ("CG", "CD"),
+            ("CD", "OE1"),
+            ("CD", "NE2"),
+        ],
+        "GLU" => &[
+            ("CA", "CB"),
+            ("CB", "CG"),
+            ("CG", "CD"),
+            ("CD", "OE1"),
+            ("CD", "OE2"),
+        ],
         "HIS" => &[
             ("CA", "CB"),
             ("CB", "CG"),
@@ -303,9 +330,21 @@ fn side_chain(aa: &str) -> Pairs {
             ("CE1", "NE2"),
         ],
         // CHARMM and GROMOS call ILE's delta carbon CD.
-        "ILE" => &[("CA", "CB"), ("CB", "CG1"), ("CB", "CG2"), ("CG1", "CD1"), ("CG1", "CD")],
+        "ILE" => &[
+            ("CA", "CB"),
+            ("CB", "CG1"),
+            ("CB", "CG2"),
+            ("CG1", "CD1"),
+            ("CG1", "CD"),
+        ],
         "LEU" => &[("CA", "CB"), ("CB", "CG"), ("CG", "CD1"), ("CG", "CD2")],
-        "LYS" => &[("CA", "CB"), ("CB", "CG"), ("CG", "CD"), ("CD", "CE"), ("CE", "NZ")],
+        "LYS" => &[
+            ("CA", "CB"),
+            ("CB", "CG"),
+            ("CG", "CD"),
+            ("CD", "CE"),
+            ("CE", "NZ"),
+        ],
         "MET" => &[("CA", "CB"), ("CB", "CG"), ("CG", "SD"), ("SD", "CE")],
         "MSE" => &[("CA", "CB"), ("CB", "CG"), ("CG", "SE"), ("SE", "CE")],
         "PHE" => PHE_RING,
@@ -428,6 +467,9 @@ pub(crate) fn template_bonds(kind: ResidueKind) -> [Pairs; 3] {
 /// Index of the first atom of `residue` whose normalised name is `name`.
 pub(crate) fn find_atom(topology: &Topology, residue: &Residue, name: &str) -> Option<usize> {
     residue.atoms.clone().find(|&i| {
-        topology.atoms.get(i).is_some_and(|a| normalize_atom_name(&a.name) == name)
+        topology
+            .atoms
+            .get(i)
+            .is_some_and(|a| normalize_atom_name(&a.name) == name)
     })
 }
