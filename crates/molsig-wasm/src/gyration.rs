@@ -66,7 +66,7 @@ mod tests {
     fn check(device: &Device) {
         let frames = frames();
         let rg = radius_of_gyration(frames_to_tensor(&frames, device));
-        let got = rg.into_data().to_vec::<f32>().expect("f32 data");
+        let got = rg.into_data().try_to_vec::<f32>().expect("f32 data");
         assert_eq!(got.len(), 3);
         for (g, f) in got.iter().zip(&frames) {
             let want = rg_reference(f);
@@ -77,17 +77,5 @@ mod tests {
     #[test]
     fn matches_reference_on_flex() {
         check(&Device::flex());
-    }
-
-    /// Runs on whatever wgpu adapter exists (lavapipe in CI); prints it.
-    #[test]
-    fn matches_reference_on_wgpu() {
-        match Device::wgpu_options().init_with_setup() {
-            Ok((device, setup)) => {
-                println!("wgpu adapter: {}", setup.adapter.get_info().name);
-                check(&device);
-            }
-            Err(e) => panic!("no wgpu adapter (install mesa-vulkan-drivers for lavapipe): {e}"),
-        }
     }
 }

@@ -82,8 +82,9 @@ pub fn load_system(name: &str, bytes: &[u8], selection: &str) -> Result<System> 
         message: "no coordinates".into(),
         source_name: name.to_owned(),
     })?;
-    let (bonds, _) = molsig_io::bonds::infer_bonds(&file.topology, first, &BondOptions::default());
-    let selected = molsig_io::selection::select(&file.topology, &bonds, selection, &SelectionOptions::default())?;
+    let bonds = molsig_io::bonds::infer_bonds(&file.topology, first, &BondOptions::default());
+    // Positions let CA-only models link consecutive residues by distance.
+    let selected = molsig_io::selection::select_with_positions(&file.topology, &bonds, first, selection, &SelectionOptions::default())?;
     let warnings = file.warnings.iter().map(|w| format!("{name}:{}: {}", w.line, w.message)).collect();
     Ok(System { topology: file.topology, models: file.frames, bonds, selected, selection, warnings })
 }
@@ -121,7 +122,7 @@ pub async fn inspect<R: Read + Seek>(
             let mut read = Frame::default();
             for i in 0..xtc.num_frames() {
                 xtc.read_frame(i, Some(&system.selected.atoms), &mut read)?;
-                push_selected(system, &read, &mut batch);
+                push_selected(system, &read, &mut batch)?;
                 if i == 0 {
                     times[0] = read.time;
                 }
@@ -140,7 +141,7 @@ pub async fn inspect<R: Read + Seek>(
                 for &a in &system.selected.atoms {
                     read.push(model.position(a).unwrap_or_default());
                 }
-                push_selected(system, &read, &mut batch);
+                push_selected(system, &read, &mut batch)?;
             }
             system.models.len()
         }
@@ -164,14 +165,15 @@ pub async fn inspect<R: Read + Seek>(
     })
 }
 
-fn push_selected(system: &System, read: &Frame, batch: &mut Vec<Frame>) {
+fn push_selected(system: &System, read: &Frame, batch: &mut Vec<Frame>) -> Result<()> {
     let mut out = Frame::default();
-    system.selected.apply(read, &mut out);
+    system.selected.apply(read, &mut out)?;
     batch.push(out);
+    Ok(())
 }
 
 async fn gyration_batch(batch: &[Frame], device: &Device) -> Result<Vec<f32>> {
     let rg = radius_of_gyration(frames_to_tensor(batch, device));
     let data = rg.into_data_async().await.map_err(|e| Error::Compute(format!("{e:?}")))?;
-    data.to_vec::<f32>().map_err(|e| Error::Compute(format!("{e:?}")))
+    data.try_to_vec::<f32>().map_err(|e| Error::Compute(format!("{e:?}")))
 }
