@@ -268,9 +268,18 @@ impl Divisor {
 
     /// `(n / d, n % d)` for `n < 2^56`.
     #[inline]
+    #[cfg(not(target_family = "wasm"))]
     fn divrem(self, n: u64) -> (u64, u64) {
         let q = ((u128::from(n) * u128::from(self.m)) >> self.shift) as u64;
         (q, n.wrapping_sub(q.wrapping_mul(self.d)))
+    }
+
+    /// `(n / d, n % d)`. wasm has a native 64-bit divide but no 64×64→128 multiply (the
+    /// multiply-shift above becomes a call to `__multi3`), so plain division is faster there.
+    #[inline]
+    #[cfg(target_family = "wasm")]
+    fn divrem(self, n: u64) -> (u64, u64) {
+        (n / self.d, n % self.d)
     }
 }
 
