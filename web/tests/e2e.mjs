@@ -114,13 +114,16 @@ for (const webgpu of [true, false]) {
   await test(`${mode}: uploaded PDB + XTC give the files' counts, on the ${mode} backend`, () =>
     withPage(webgpu, async (page) => {
       assert.equal(await page.getAttribute('#backend', 'data-kind'), mode);
-      if (!webgpu) assert.match(await text(page, 'backend'), /CPU \(.*adapter|CPU \(.*WebGPU/);
+      assert.match(await text(page, 'backend'), webgpu ? /^WebGPU \(.+\)$/ : /^CPU \(.*(adapter|WebGPU).*\)$/);
       const status = await inspect(page, demoFiles, 'ca');
       assert.match(status, /^Done/);
       assert.equal(Number(await text(page, 'atoms')), expected.atoms);
       assert.equal(Number(await text(page, 'frames')), expected.frames);
       assert.match(await text(page, 'selected'), new RegExp(`^ca: ${expected.ca} atoms, ${expected.ca - 1} bonds`));
       assert.match(await text(page, 'rg'), /^\d+\.\d{3} nm in frame 1/);
+      // The first frame is in Mol*: no viewer error, and a drawing canvas exists.
+      assert.equal(await page.evaluate(() => document.querySelector('#status')?.classList.contains('error')), false, status);
+      await page.waitForSelector('#viewer canvas', { timeout: 60_000 });
       await page.waitForTimeout(1500); // let Mol* draw before the screenshot
       await page.screenshot({ path: join(artifacts, `inspect-${mode}.png`) });
     }));

@@ -1,26 +1,32 @@
 // The compute worker: owns the wasm module, so parsing and tensor work never block the page.
 // Trajectories stay as File handles and stream through molsig-wasm's FileReaderSync reader.
-import init, { initBackend, inspect } from './molsig_wasm.js';
+import init, { initBackend, inspect } from './molsig-wasm.js';
 import type { BackendInfo, Inspection, Request, Response } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
 const post = (message: Response) => self.postMessage(message);
 
-/** Why WebGPU cannot be used here, or undefined when an adapter exists. */
-async function webgpuUnavailable(): Promise<string | undefined> {
-  if (!('gpu' in navigator) || !navigator.gpu) return 'this browser has no WebGPU (navigator.gpu is missing)';
+/** What the browser offers: an adapter description, or why WebGPU cannot be used. */
+async function probeWebGpu(): Promise<{ adapter?: string; unavailable?: string }> {
+  if (!('gpu' in navigator) || !navigator.gpu) return { unavailable: 'this browser has no WebGPU (navigator.gpu is missing)' };
   try {
     const adapter = await navigator.gpu.requestAdapter();
-    return adapter ? undefined : 'WebGPU is present but offers no adapter (disabled or blocklisted GPU)';
+    if (!adapter) return { unavailable: 'WebGPU is present but offers no adapter (disabled or blocklisted GPU)' };
+    const { vendor, architecture, description } = adapter.info;
+    return { adapter: [vendor, architecture, description].filter(Boolean).join(' ') || 'unnamed adapter' };
   } catch (e) {
-    return `WebGPU adapter request failed: ${String(e)}`;
+    return { unavailable: `WebGPU adapter request failed: ${String(e)}` };
   }
 }
 
 const ready: Promise<BackendInfo> = (async () => {
   await init();
-  return (await initBackend(await webgpuUnavailable())) as BackendInfo;
+  const probe = await probeWebGpu();
+  const backend = (await initBackend(probe.unavailable)) as BackendInfo;
+  // wgpu cannot see the adapter's name in browsers; the JS adapter info can.
+  if (backend.kind === 'WebGPU' && !backend.adapter) backend.adapter = probe.adapter ?? 'unnamed adapter';
+  return backend;
 })();
 
 async function handle(request: Request): Promise<Response> {
