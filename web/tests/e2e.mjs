@@ -4,7 +4,7 @@
 // (SwiftShader) and once without WebGPU. Expected numbers come from the demo files themselves,
 // read here independently of molsig: ATOM/HETATM records and the XTC frame headers.
 import { chromium } from 'playwright-core';
-import { readFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, mkdirSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
@@ -149,6 +149,22 @@ await test('a corrupt XTC gives a specific error and the app stays usable', () =
     // Still usable: the real files work afterwards in the same worker.
     assert.match(await inspect(page, demoFiles, 'backbone'), /^Done/);
   }));
+
+const large = process.env.MOLSIG_E2E_LARGE;
+if (large) {
+  const xtc = join(large, 'large.xtc');
+  const gro = join(large, 'large.gro');
+  const bytes = statSync(xtc).size;
+  await test(`a ${(bytes / 1e9).toFixed(2)} GB XTC streams from disk through the worker`, () =>
+    withPage(true, async (page) => {
+      const start = Date.now();
+      const status = await inspect(page, [gro, xtc], 'ca');
+      assert.match(status, /^Done/);
+      assert.equal(Number(await text(page, 'frames')), 9000);
+      assert.equal(Number(await text(page, 'atoms')), Number(readFileSync(gro, 'utf8').split('\n')[1]));
+      console.log(`  read 9000 frames in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+    }));
+}
 
 console.log(`\ne2e: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -65,10 +65,21 @@ fn e2e() -> Result<()> {
     let dist = root().join("dist");
     std::thread::spawn(move || serve::serve(&listener, &dist));
     let artifacts = target_dir().join("e2e-artifacts");
-    run(command("node")
+    // A ~1 GB trajectory proves streaming from the File API; written here, deleted after.
+    let large = target_dir().join("e2e-large");
+    std::fs::create_dir_all(&large)?;
+    run(command("cargo")
+        .args(["run", "--release", "-q", "-p", "molsig-io", "--example", "write_bench_xtc", "--"])
+        .arg(large.join("large.xtc"))
+        .args(["--frames", "9000", "--gro"])
+        .arg(large.join("large.gro")))?;
+    let result = run(command("node")
         .arg("web/tests/e2e.mjs")
         .arg(format!("http://127.0.0.1:{port}/"))
-        .env("MOLSIG_E2E_ARTIFACTS", artifacts))
+        .env("MOLSIG_E2E_ARTIFACTS", artifacts)
+        .env("MOLSIG_E2E_LARGE", &large));
+    std::fs::remove_dir_all(&large)?;
+    result
 }
 
 fn mdanalysis() -> Result<()> {

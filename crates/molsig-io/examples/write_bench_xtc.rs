@@ -11,6 +11,8 @@
 //!
 //! ```sh
 //! cargo run --release -p molsig-io --example write_bench_xtc -- target/bench/bench.xtc
+//! # a ~1 GB file and a matching GRO topology, for the browser's large-file test:
+//! cargo run --release -p molsig-io --example write_bench_xtc -- big.xtc --frames 9000 --gro big.gro
 //! ```
 
 use std::fs::File;
@@ -18,7 +20,7 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::time::Instant;
 
-/// Frames written.
+/// Frames written unless `--frames` says otherwise.
 pub const NFRAMES: usize = 500;
 /// XTC precision: coordinates are stored as multiples of 1/1000 nm.
 pub const PRECISION: f32 = 1000.0;
@@ -189,13 +191,14 @@ fn build(rng: &mut Lcg) -> (Vec<[f32; 3]>, Vec<Water>) {
 /// # Errors
 ///
 /// When the file cannot be created or written.
-pub fn write(path: &Path) -> std::io::Result<Summary> {
+pub fn write(path: &Path, nframes: usize, gro: Option<&Path>) -> std::io::Result<Summary> {
     let mut rng = Lcg(SEED);
     let (protein, mut waters) = build(&mut rng);
     let natoms = protein.len() + 3 * waters.len();
     let l = box_len();
     let mut displacement = vec![[0.0f32; 3]; protein.len()];
     let mut writer = molly::XTCWriter::new(BufWriter::new(File::create(path)?));
+    let protein_atoms = protein.len();
     let mut frame = molly::Frame {
         step: 0,
         time: 0.0,
@@ -203,7 +206,7 @@ pub fn write(path: &Path) -> std::io::Result<Summary> {
         precision: PRECISION,
         positions: Vec::with_capacity(3 * natoms),
     };
-    for f in 0..NFRAMES {
+    for f in 0..nframes {
         frame.step = 5000 * f as u32;
         frame.time = 10.0 * f as f32;
         frame.positions.clear();
@@ -232,23 +235,52 @@ pub fn write(path: &Path) -> std::io::Result<Summary> {
             frame.positions.extend(add(w.o, w.h1));
             frame.positions.extend(add(w.o, w.h2));
         }
+        if f == 0
+            && let Some(gro) = gro
+        {
+            write_gro(gro, &frame, protein_atoms)?;
+        }
         writer.write_frame(&frame)?;
     }
     writer.file.flush()?;
     Ok(Summary {
         natoms,
         protein_atoms: protein.len(),
-        nframes: NFRAMES,
+        nframes,
         bytes: std::fs::metadata(path)?.len(),
     })
 }
 
+/// A GRO topology of `frame`: the protein as a C-alpha trace (one ALA residue per atom), then
+/// SOL waters (OW, HW1, HW2), so molsig can read the XTC against it.
+fn write_gro(path: &Path, frame: &molly::Frame, protein_atoms: usize) -> std::io::Result<()> {
+    let mut out = BufWriter::new(File::create(path)?);
+    let natoms = frame.positions.len() / 3;
+    writeln!(out, "molsig benchmark system t= 0.00000 step= 0")?;
+    writeln!(out, "{natoms:5}")?;
+    for (i, p) in frame.positions.chunks_exact(3).enumerate() {
+        let (resnr, resname, name) = if i < protein_atoms {
+            (i + 1, "ALA", "CA")
+        } else {
+            let w = (i - protein_atoms) / 3;
+            (protein_atoms + w + 1, "SOL", ["OW", "HW1", "HW2"][(i - protein_atoms) % 3])
+        };
+        writeln!(out, "{:5}{resname:<5}{name:>5}{:5}{:8.3}{:8.3}{:8.3}", resnr % 100_000, (i + 1) % 100_000, p[0], p[1], p[2])?;
+    }
+    let l = frame.boxvec[0];
+    writeln!(out, "{l:10.5}{l:10.5}{l:10.5}")?;
+    out.flush()
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let Some(path) = std::env::args_os().nth(1) else {
-        return Err("usage: write_bench_xtc OUT.xtc".into());
-    };
+    let usage = "usage: write_bench_xtc OUT.xtc [--frames N] [--gro OUT.gro]";
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let path = args.first().ok_or(usage)?;
+    let option = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1));
+    let nframes = option("--frames").map_or(Ok(NFRAMES), |n| n.parse()).map_err(|_| usage)?;
+    let gro = option("--gro").map(Path::new);
     let start = Instant::now();
-    let s = write(Path::new(&path))?;
+    let s = write(Path::new(&path), nframes, gro)?;
     eprintln!(
         "wrote {}: {} atoms ({} protein, {} waters) × {} frames, {:.1} MB, in {:.1} s",
         Path::new(&path).display(),

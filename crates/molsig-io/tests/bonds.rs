@@ -6,65 +6,13 @@ use std::collections::BTreeSet;
 use molsig_io::bonds::{
     BondGraph, BondOptions, BondSummary, infer_bonds, infer_bonds_with_summary,
 };
-use molsig_io::{Atom, Frame, Residue, Topology};
 use proptest::prelude::*;
 
-type AtomSpec = (&'static str, &'static str, [f32; 3]);
+mod common;
 
-/// Topology plus one frame, built residue by residue.
-#[derive(Default)]
-struct System {
-    topology: Topology,
-    frame: Frame,
-}
+use common::{AtomSpec, System};
 
 impl System {
-    fn residue(&mut self, name: &str, seq: i64, chain: &str, atoms: &[AtomSpec]) -> &mut Self {
-        self.residue_shifted(name, seq, chain, atoms, [0.0; 3])
-    }
-
-    fn residue_shifted(
-        &mut self,
-        name: &str,
-        seq: i64,
-        chain: &str,
-        atoms: &[AtomSpec],
-        shift: [f32; 3],
-    ) -> &mut Self {
-        let start = self.topology.atoms.len();
-        let index = self.topology.residues.len();
-        for &(atom_name, element, p) in atoms {
-            self.topology.atoms.push(Atom {
-                serial: self.topology.atoms.len() as i64 + 1,
-                name: atom_name.to_owned(),
-                element: element.to_owned(),
-                residue: index,
-                altloc: ' ',
-                occupancy: 1.0,
-                b_factor: 0.0,
-                hetero: false,
-            });
-            self.frame
-                .push([p[0] + shift[0], p[1] + shift[1], p[2] + shift[2]]);
-        }
-        self.topology.residues.push(Residue {
-            name: name.to_owned(),
-            seq,
-            icode: ' ',
-            chain: chain.to_owned(),
-            atoms: start..self.topology.atoms.len(),
-        });
-        self
-    }
-
-    fn index(&self, residue: usize, name: &str) -> usize {
-        let r = &self.topology.residues[residue];
-        r.atoms
-            .clone()
-            .find(|&i| self.topology.atoms[i].name == name)
-            .expect("atom exists")
-    }
-
     fn infer(&self, options: &BondOptions) -> (BondGraph, BondSummary) {
         infer_bonds_with_summary(&self.topology, &self.frame, options)
     }

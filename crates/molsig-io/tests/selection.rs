@@ -3,51 +3,13 @@
 
 use molsig_io::bonds::{BondGraph, BondOptions, infer_bonds};
 use molsig_io::selection::{Selected, Selection, SelectionOptions, select, select_with_positions};
-use molsig_io::{Atom, Error, Frame, Residue, Topology};
+use molsig_io::{Error, Frame};
 
-type AtomSpec = (&'static str, &'static str, [f32; 3]);
+mod common;
 
-#[derive(Default)]
-struct System {
-    topology: Topology,
-    frame: Frame,
-}
+use common::{AtomSpec, System};
 
 impl System {
-    fn residue(
-        &mut self,
-        name: &str,
-        seq: i64,
-        chain: &str,
-        atoms: &[AtomSpec],
-        shift: [f32; 3],
-    ) -> &mut Self {
-        let start = self.topology.atoms.len();
-        let index = self.topology.residues.len();
-        for &(atom_name, element, p) in atoms {
-            self.topology.atoms.push(Atom {
-                serial: self.topology.atoms.len() as i64 + 1,
-                name: atom_name.to_owned(),
-                element: element.to_owned(),
-                residue: index,
-                altloc: ' ',
-                occupancy: 1.0,
-                b_factor: 0.0,
-                hetero: false,
-            });
-            self.frame
-                .push([p[0] + shift[0], p[1] + shift[1], p[2] + shift[2]]);
-        }
-        self.topology.residues.push(Residue {
-            name: name.to_owned(),
-            seq,
-            icode: ' ',
-            chain: chain.to_owned(),
-            atoms: start..self.topology.atoms.len(),
-        });
-        self
-    }
-
     fn bonds(&self) -> BondGraph {
         infer_bonds(&self.topology, &self.frame, &BondOptions::default())
     }
@@ -104,9 +66,9 @@ const SER: &[AtomSpec] = &[
 
 fn tripeptide(ser_shift: [f32; 3]) -> System {
     let mut s = System::default();
-    s.residue("ALA", 1, "A", ALA, NO_SHIFT)
-        .residue("GLY", 2, "A", GLY, NO_SHIFT)
-        .residue("SER", 3, "A", SER, ser_shift);
+    s.residue_shifted("ALA", 1, "A", ALA, NO_SHIFT)
+        .residue_shifted("GLY", 2, "A", GLY, NO_SHIFT)
+        .residue_shifted("SER", 3, "A", SER, ser_shift);
     s
 }
 
@@ -171,7 +133,7 @@ fn calpha_only_models_link_by_distance() {
     // A Cα trace has no peptide bonds; with positions, consecutive Cα closer than 0.42 nm link.
     let mut s = System::default();
     for (k, x) in [0.0f32, 0.38, 0.76, 2.0].into_iter().enumerate() {
-        s.residue(
+        s.residue_shifted(
             "ALA",
             k as i64 + 1,
             "A",
@@ -192,7 +154,7 @@ fn calpha_only_models_link_by_distance() {
 #[test]
 fn residue_centroids_average_heavy_atoms() {
     let mut s = System::default();
-    s.residue(
+    s.residue_shifted(
         "ALA",
         7,
         "B",
@@ -204,14 +166,14 @@ fn residue_centroids_average_heavy_atoms() {
         ],
         NO_SHIFT,
     )
-    .residue(
+    .residue_shifted(
         "GLY",
         8,
         "B",
         &[("N", "N", [0.3, 0.75, 0.0]), ("CA", "C", [0.5, 0.75, 0.9])],
         NO_SHIFT,
     )
-    .residue("HOH", 9, "W", &[("O", "O", [5.0, 5.0, 5.0])], NO_SHIFT);
+    .residue_shifted("HOH", 9, "W", &[("O", "O", [5.0, 5.0, 5.0])], NO_SHIFT);
     let bonds = BondGraph::from_edges(7, [[0, 1], [0, 2], [2, 3], [3, 4], [4, 5]]);
     let beads = select(
         &s.topology,
@@ -267,7 +229,7 @@ fn atom_selections_copy_positions_through_apply() {
 /// Tripeptide with hydrogens on ALA, two waters (one TIP4P with a virtual site) and two ions.
 fn solvated() -> System {
     let mut s = System::default();
-    s.residue(
+    s.residue_shifted(
         "ALA",
         1,
         "A",
@@ -282,9 +244,9 @@ fn solvated() -> System {
         ],
         NO_SHIFT,
     )
-    .residue("GLY", 2, "A", GLY, NO_SHIFT)
-    .residue("SER", 3, "A", SER, NO_SHIFT)
-    .residue(
+    .residue_shifted("GLY", 2, "A", GLY, NO_SHIFT)
+    .residue_shifted("SER", 3, "A", SER, NO_SHIFT)
+    .residue_shifted(
         "HOH",
         4,
         "W",
@@ -295,7 +257,7 @@ fn solvated() -> System {
         ],
         NO_SHIFT,
     )
-    .residue(
+    .residue_shifted(
         "TIP4",
         5,
         "W",
@@ -307,8 +269,8 @@ fn solvated() -> System {
         ],
         NO_SHIFT,
     )
-    .residue("NA", 6, "I", &[("NA", "Na", [4.0, 0.0, 0.0])], NO_SHIFT)
-    .residue("CLA", 7, "I", &[("CLA", "Cl", [5.0, 0.0, 0.0])], NO_SHIFT);
+    .residue_shifted("NA", 6, "I", &[("NA", "Na", [4.0, 0.0, 0.0])], NO_SHIFT)
+    .residue_shifted("CLA", 7, "I", &[("CLA", "Cl", [5.0, 0.0, 0.0])], NO_SHIFT);
     s
 }
 
@@ -359,7 +321,7 @@ fn water_and_ions_are_stripped_by_default() {
 #[test]
 fn caps_are_protein_and_join_the_backbone() {
     let mut s = System::default();
-    s.residue(
+    s.residue_shifted(
         "ACE",
         0,
         "A",
@@ -370,7 +332,7 @@ fn caps_are_protein_and_join_the_backbone() {
         ],
         [0.0, 0.0, 0.0],
     )
-    .residue("ALA", 1, "A", ALA, [0.033, 0.0, 0.0]);
+    .residue_shifted("ALA", 1, "A", ALA, [0.033, 0.0, 0.0]);
     // Cap C at (-0.1, 0.08, 0), ALA N at (0.033, 0, 0): 0.155 nm apart, peptide-bonded.
     let bonds = s.bonds();
     assert!(bonds.has_edge(1, 3));
@@ -386,14 +348,14 @@ fn caps_are_protein_and_join_the_backbone() {
 #[test]
 fn empty_selection_explains_itself() {
     let mut s = System::default();
-    s.residue(
+    s.residue_shifted(
         "LIG",
         1,
         "L",
         &[("C1", "C", [0.0; 3]), ("C2", "C", [0.15, 0.0, 0.0])],
         NO_SHIFT,
     )
-    .residue("HOH", 2, "W", &[("O", "O", [1.0, 0.0, 0.0])], NO_SHIFT);
+    .residue_shifted("HOH", 2, "W", &[("O", "O", [1.0, 0.0, 0.0])], NO_SHIFT);
     let bonds = s.bonds();
     let err = select(
         &s.topology,
@@ -409,7 +371,7 @@ fn empty_selection_explains_itself() {
     );
 
     let mut water = System::default();
-    water.residue("HOH", 1, "W", &[("O", "O", [0.0; 3])], NO_SHIFT);
+    water.residue_shifted("HOH", 1, "W", &[("O", "O", [0.0; 3])], NO_SHIFT);
     let err = select(
         &water.topology,
         &water.bonds(),
@@ -479,7 +441,7 @@ fn selection_names_round_trip() {
 #[test]
 fn labels_without_chain_or_with_insertion_code() {
     let mut s = System::default();
-    s.residue("GLY", 52, "", GLY, NO_SHIFT);
+    s.residue_shifted("GLY", 52, "", GLY, NO_SHIFT);
     s.topology.residues[0].icode = 'A';
     let ca = s.select(Selection::CAlpha);
     assert_eq!(ca.labels, vec!["GLY52A:CA"]);

@@ -6,10 +6,11 @@ use std::io::{self, Read, Seek, SeekFrom};
 
 use web_sys::{Blob, FileReaderSync};
 
-/// Bytes fetched per slice: large enough that per-call overhead vanishes, small next to memory.
-const WINDOW: u64 = 4 << 20;
+/// Smallest slice fetched. Header hops during the frame-index scan read this much; a frame's
+/// payload is fetched in one slice of its own size. Keeps the scan close to one pass over the file.
+const MIN_FETCH: u64 = 64 << 10;
 
-/// A seekable reader over a `Blob`, caching one window of bytes.
+/// A seekable reader over a `Blob`, caching the last slice fetched.
 pub struct BlobReader {
     blob: Blob,
     reader: FileReaderSync,
@@ -30,8 +31,8 @@ impl BlobReader {
         Ok(Self { blob, reader, len, pos: 0, window_start: 0, window: Vec::new() })
     }
 
-    fn fill(&mut self) -> io::Result<()> {
-        let end = (self.pos + WINDOW).min(self.len);
+    fn fill(&mut self, wanted: usize) -> io::Result<()> {
+        let end = (self.pos + MIN_FETCH.max(wanted as u64)).min(self.len);
         let slice = self
             .blob
             .slice_with_f64_and_f64(self.pos as f64, end as f64)
@@ -53,7 +54,7 @@ impl Read for BlobReader {
         }
         let in_window = self.pos >= self.window_start && self.pos < self.window_start + self.window.len() as u64;
         if !in_window {
-            self.fill()?;
+            self.fill(buf.len())?;
         }
         let offset = (self.pos - self.window_start) as usize;
         let available = &self.window[offset..];
