@@ -8,8 +8,14 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(file) = read_pdb(data, "fuzz.pdb", &PdbOptions { altloc }) {
             // Everything downstream of a successful read must hold up too.
             if let Some(frame) = file.frames.first() {
-                let graph = molsig_io::bonds::infer_bonds(&file.topology, frame, &Default::default());
-                let _ = molsig_io::selection::select(&file.topology, &graph, molsig_io::selection::Selection::Backbone, &Default::default());
+                let graph =
+                    molsig_io::bonds::infer_bonds(&file.topology, frame, &Default::default());
+                let _ = molsig_io::selection::select(
+                    &file.topology,
+                    &graph,
+                    molsig_io::selection::Selection::Backbone,
+                    &Default::default(),
+                );
             }
         }
     }

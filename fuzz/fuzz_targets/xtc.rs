@@ -4,7 +4,9 @@ use libfuzzer_sys::fuzz_target;
 use molsig_io::xtc::XtcReader;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(mut reader) = XtcReader::open(std::io::Cursor::new(data), "fuzz.xtc") else { return };
+    let Ok(mut reader) = XtcReader::open(std::io::Cursor::new(data), "fuzz.xtc") else {
+        return;
+    };
     let mut frame = molsig_io::Frame::default();
     let subset: Vec<usize> = (0..reader.num_atoms()).step_by(3).take(64).collect();
     for i in 0..reader.num_frames().min(16) {

@@ -7,7 +7,9 @@ use anyhow::{Context, Result, bail};
 
 /// The repository root (xtask lives one level below it).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
 /// The cargo target directory shared by native, wasm and trunk builds.
@@ -22,7 +24,10 @@ pub fn command(program: &str) -> Command {
     let path = std::env::var("PATH").unwrap_or_default();
     let web_bin = root().join("web/node_modules/.bin");
     c.current_dir(root())
-        .env("PATH", format!("{}:{home}/.cargo/bin:{path}", web_bin.display()))
+        .env(
+            "PATH",
+            format!("{}:{home}/.cargo/bin:{path}", web_bin.display()),
+        )
         .env("CARGO_TARGET_DIR", target_dir())
         // The Vulkan loader complains loudly without it; lavapipe does not need it otherwise.
         .env("XDG_RUNTIME_DIR", std::env::temp_dir());
@@ -33,7 +38,9 @@ pub fn command(program: &str) -> Command {
 pub fn run(c: &mut Command) -> Result<()> {
     let shown = format!("{c:?}");
     eprintln!("xtask> {shown}");
-    let status = c.status().with_context(|| format!("could not start {shown}"))?;
+    let status = c
+        .status()
+        .with_context(|| format!("could not start {shown}"))?;
     if !status.success() {
         bail!("command failed ({status}): {shown}");
     }
@@ -43,7 +50,9 @@ pub fn run(c: &mut Command) -> Result<()> {
 /// Runs `c` and returns its stdout, or `None` when it cannot start or fails.
 pub fn output(c: &mut Command) -> Option<String> {
     let out = c.output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// True when `program` is on PATH (after our PATH additions).

@@ -18,9 +18,16 @@ use anyhow::{Result, bail};
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (task, rest) = args.split_first().map_or(("help", &[][..]), |(t, r)| (t.as_str(), r));
+    let (task, rest) = args
+        .split_first()
+        .map_or(("help", &[][..]), |(t, r)| (t.as_str(), r));
     let flag = |name: &str| rest.iter().any(|a| a == name);
-    let value = |name: &str| rest.iter().position(|a| a == name).and_then(|i| rest.get(i + 1)).cloned();
+    let value = |name: &str| {
+        rest.iter()
+            .position(|a| a == name)
+            .and_then(|i| rest.get(i + 1))
+            .cloned()
+    };
     match task {
         "setup" => setup::all(),
         "build-web" => {
@@ -36,7 +43,9 @@ fn main() -> Result<()> {
         "test" => test::all(),
         "bench" => bench::all(),
         "help" | "--help" | "-h" => {
-            println!("usage: cargo xtask <setup|build-web [--optimize]|serve [--port N]|test|bench>");
+            println!(
+                "usage: cargo xtask <setup|build-web [--optimize]|serve [--port N]|test|bench>"
+            );
             Ok(())
         }
         other => bail!("unknown task {other:?}; try `cargo xtask help`"),

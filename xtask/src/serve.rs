@@ -21,14 +21,24 @@ pub fn build_web(optimize: bool) -> Result<()> {
     run(command("trunk").args(["build", "--release"]))?;
     if optimize {
         let wasm = root().join("dist/molsig-wasm_bg.wasm");
-        run(command("wasm-opt").args(["-Oz", "--enable-bulk-memory", "--enable-reference-types", "--enable-nontrapping-float-to-int"]).arg(&wasm).arg("-o").arg(&wasm))?;
+        run(command("wasm-opt")
+            .args([
+                "-Oz",
+                "--enable-bulk-memory",
+                "--enable-reference-types",
+                "--enable-nontrapping-float-to-int",
+            ])
+            .arg(&wasm)
+            .arg("-o")
+            .arg(&wasm))?;
     }
     Ok(())
 }
 
 /// Serves `dist/` until killed.
 pub fn serve_forever(port: u16) -> Result<()> {
-    let listener = TcpListener::bind(("127.0.0.1", port)).with_context(|| format!("port {port} is busy"))?;
+    let listener =
+        TcpListener::bind(("127.0.0.1", port)).with_context(|| format!("port {port} is busy"))?;
     println!("molsig is ready: open http://127.0.0.1:{port}/ (Ctrl-C to stop)");
     serve(&listener, &root().join("dist"))
 }
@@ -70,7 +80,11 @@ fn resolve(dir: &Path, url_path: &str) -> Option<PathBuf> {
         return None;
     }
     let full = dir.join(rel);
-    if full.is_dir() { Some(full.join("index.html")) } else { Some(full) }
+    if full.is_dir() {
+        Some(full.join("index.html"))
+    } else {
+        Some(full)
+    }
 }
 
 fn mime(path: &Path) -> &'static str {
@@ -94,7 +108,10 @@ mod tests {
     fn refuses_paths_outside_dist() {
         let d = Path::new("/srv/dist");
         assert_eq!(resolve(d, "/../etc/passwd"), None);
-        assert_eq!(resolve(d, "/a/b.js"), Some(PathBuf::from("/srv/dist/a/b.js")));
+        assert_eq!(
+            resolve(d, "/a/b.js"),
+            Some(PathBuf::from("/srv/dist/a/b.js"))
+        );
         assert_eq!(mime(Path::new("x.wasm")), "application/wasm");
     }
 }

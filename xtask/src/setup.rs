@@ -36,7 +36,10 @@ fn system_packages() -> Result<()> {
     if missing.is_empty() {
         return Ok(());
     }
-    let install = format!("apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends {}", missing.join(" "));
+    let install = format!(
+        "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends {}",
+        missing.join(" ")
+    );
     let is_root = output(&mut command("id").arg("-u")).is_some_and(|u| u.trim() == "0");
     if !is_root || !has("apt-get") {
         bail!("missing system packages {missing:?}; install them with:\n  sudo sh -c '{install}'");
@@ -45,8 +48,12 @@ fn system_packages() -> Result<()> {
 }
 
 fn wasm_target() -> Result<()> {
-    let installed = output(command("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
-    if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+    let installed =
+        output(command("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
         return Ok(());
     }
     run(command("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
@@ -55,7 +62,8 @@ fn wasm_target() -> Result<()> {
 /// The CLI must match the `wasm-bindgen` crate in Cargo.lock exactly.
 fn wasm_bindgen_cli() -> Result<()> {
     let lock = std::fs::read_to_string(root().join("Cargo.lock")).context("reading Cargo.lock")?;
-    let version = lock_version(&lock, "wasm-bindgen").context("wasm-bindgen is not in Cargo.lock")?;
+    let version =
+        lock_version(&lock, "wasm-bindgen").context("wasm-bindgen is not in Cargo.lock")?;
     let have = output(&mut command("wasm-bindgen").arg("--version")).unwrap_or_default();
     if have.split_whitespace().nth(1) == Some(version.as_str()) {
         return Ok(());
@@ -75,7 +83,10 @@ fn trunk() -> Result<()> {
 fn npm_packages() -> Result<()> {
     let web = root().join("web");
     let stamp = web.join("node_modules/.package-lock.json");
-    let fresh = match (std::fs::metadata(&stamp), std::fs::metadata(web.join("package-lock.json"))) {
+    let fresh = match (
+        std::fs::metadata(&stamp),
+        std::fs::metadata(web.join("package-lock.json")),
+    ) {
         (Ok(s), Ok(l)) => s.modified().ok() >= l.modified().ok(),
         _ => false,
     };
@@ -85,7 +96,9 @@ fn npm_packages() -> Result<()> {
     if !has("npm") {
         bail!("npm is missing; install Node.js 20+ (Debian: apt-get install nodejs npm)");
     }
-    run(command("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&web))
+    run(command("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(&web))
 }
 
 /// The version of `package` recorded in a Cargo.lock.
@@ -93,7 +106,11 @@ pub fn lock_version(lock: &str, package: &str) -> Option<String> {
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == format!("name = \"{package}\"") {
-            let v = lines.next()?.trim().strip_prefix("version = \"")?.strip_suffix('"')?;
+            let v = lines
+                .next()?
+                .trim()
+                .strip_prefix("version = \"")?
+                .strip_suffix('"')?;
             return Some(v.to_owned());
         }
     }
@@ -107,7 +124,10 @@ mod tests {
     #[test]
     fn reads_lockfile_versions() {
         let lock = "[[package]]\nname = \"wasm-bindgen-futures\"\nversion = \"0.4.80\"\n\n[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n";
-        assert_eq!(lock_version(lock, "wasm-bindgen").as_deref(), Some("0.2.130"));
+        assert_eq!(
+            lock_version(lock, "wasm-bindgen").as_deref(),
+            Some("0.2.130")
+        );
         assert_eq!(lock_version(lock, "trunk"), None);
     }
 }

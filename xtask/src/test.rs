@@ -35,7 +35,11 @@ pub fn all() -> Result<()> {
             }
         }
     }
-    println!("\nxtask steps: {} passed, {} failed", steps.len() - failed.len(), failed.len());
+    println!(
+        "\nxtask steps: {} passed, {} failed",
+        steps.len() - failed.len(),
+        failed.len()
+    );
     if !failed.is_empty() {
         bail!("failed steps: {failed:?}");
     }
@@ -49,13 +53,22 @@ fn native() -> Result<()> {
 fn wasm() -> Result<()> {
     // Only molsig-wasm's tests run in the browser; they drive molsig-io through the File API.
     run(command("cargo")
-        .args(["test", "--release", "--target", "wasm32-unknown-unknown", "-p", "molsig-wasm"])
+        .args([
+            "test",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "molsig-wasm",
+        ])
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
         .env("WASM_BINDGEN_TEST_TIMEOUT", "300"))
 }
 
 fn site() -> Result<()> {
-    run(command("npm").args(["run", "-s", "check"]).current_dir(root().join("web")))?;
+    run(command("npm")
+        .args(["run", "-s", "check"])
+        .current_dir(root().join("web")))?;
     serve::build_web(false)
 }
 
@@ -69,7 +82,16 @@ fn e2e() -> Result<()> {
     let large = target_dir().join("e2e-large");
     std::fs::create_dir_all(&large)?;
     run(command("cargo")
-        .args(["run", "--release", "-q", "-p", "molsig-io", "--example", "write_bench_xtc", "--"])
+        .args([
+            "run",
+            "--release",
+            "-q",
+            "-p",
+            "molsig-io",
+            "--example",
+            "write_bench_xtc",
+            "--",
+        ])
         .arg(large.join("large.xtc"))
         .args(["--frames", "9000", "--gro"])
         .arg(large.join("large.gro")))?;
@@ -88,11 +110,30 @@ fn mdanalysis() -> Result<()> {
     if !python.exists() {
         run(command("python3").args(["-m", "venv"]).arg(&venv))?;
     }
-    run(command(&python.to_string_lossy()).args(["-m", "pip", "install", "-q", "--disable-pip-version-check", "MDAnalysis==2.11.0", "MDAnalysisTests==2.11.0"]))?;
+    run(command(&python.to_string_lossy()).args([
+        "-m",
+        "pip",
+        "install",
+        "-q",
+        "--disable-pip-version-check",
+        "MDAnalysis==2.11.0",
+        "MDAnalysisTests==2.11.0",
+    ]))?;
     let reference = target_dir().join("mdanalysis-reference");
-    run(command(&python.to_string_lossy()).arg("tests/mdanalysis/dump_reference.py").arg(&reference))?;
+    run(command(&python.to_string_lossy())
+        .arg("tests/mdanalysis/dump_reference.py")
+        .arg(&reference))?;
     run(command("cargo")
-        .args(["test", "-p", "molsig-io", "--test", "mdanalysis", "--", "--ignored", "--nocapture"])
+        .args([
+            "test",
+            "-p",
+            "molsig-io",
+            "--test",
+            "mdanalysis",
+            "--",
+            "--ignored",
+            "--nocapture",
+        ])
         .env("MOLSIG_MDA_REFERENCE", &reference))
 }
 
@@ -105,7 +146,12 @@ fn fuzz() -> Result<()> {
             // The first directory collects the corpus; the demo files seed it.
             .arg(target_dir().join("fuzz-corpus").join(target))
             .arg("web/demo")
-            .args(["--", "-max_total_time=20", "-rss_limit_mb=2048", "-malloc_limit_mb=1024"])
+            .args([
+                "--",
+                "-max_total_time=20",
+                "-rss_limit_mb=2048",
+                "-malloc_limit_mb=1024",
+            ])
             // cargo-fuzz needs nightly flags; the stable compiler accepts them under bootstrap.
             .env("RUSTC_BOOTSTRAP", "1")
             .env("CARGO_TARGET_DIR", target_dir().join("fuzz")))?;

@@ -33,7 +33,8 @@ fn bench_file() -> PathBuf {
     if !path.exists() {
         let partial = path.with_extension("xtc.partial");
         eprintln!("MOLSIG_BENCH_XTC unset: writing {}", path.display());
-        write_bench_xtc::write(&partial, write_bench_xtc::NFRAMES, None).expect("writing the benchmark trajectory");
+        write_bench_xtc::write(&partial, write_bench_xtc::NFRAMES, None)
+            .expect("writing the benchmark trajectory");
         std::fs::rename(&partial, &path).expect("renaming the benchmark trajectory");
     }
     path

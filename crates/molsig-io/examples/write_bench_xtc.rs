@@ -263,9 +263,21 @@ fn write_gro(path: &Path, frame: &molly::Frame, protein_atoms: usize) -> std::io
             (i + 1, "ALA", "CA")
         } else {
             let w = (i - protein_atoms) / 3;
-            (protein_atoms + w + 1, "SOL", ["OW", "HW1", "HW2"][(i - protein_atoms) % 3])
+            (
+                protein_atoms + w + 1,
+                "SOL",
+                ["OW", "HW1", "HW2"][(i - protein_atoms) % 3],
+            )
         };
-        writeln!(out, "{:5}{resname:<5}{name:>5}{:5}{:8.3}{:8.3}{:8.3}", resnr % 100_000, (i + 1) % 100_000, p[0], p[1], p[2])?;
+        writeln!(
+            out,
+            "{:5}{resname:<5}{name:>5}{:5}{:8.3}{:8.3}{:8.3}",
+            resnr % 100_000,
+            (i + 1) % 100_000,
+            p[0],
+            p[1],
+            p[2]
+        )?;
     }
     let l = frame.boxvec[0];
     writeln!(out, "{l:10.5}{l:10.5}{l:10.5}")?;
@@ -276,8 +288,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let usage = "usage: write_bench_xtc OUT.xtc [--frames N] [--gro OUT.gro]";
     let args: Vec<String> = std::env::args().skip(1).collect();
     let path = args.first().ok_or(usage)?;
-    let option = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1));
-    let nframes = option("--frames").map_or(Ok(NFRAMES), |n| n.parse()).map_err(|_| usage)?;
+    let option = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+    };
+    let nframes = option("--frames")
+        .map_or(Ok(NFRAMES), |n| n.parse())
+        .map_err(|_| usage)?;
     let gro = option("--gro").map(Path::new);
     let start = Instant::now();
     let s = write(Path::new(&path), nframes, gro)?;

@@ -70,6 +70,8 @@ impl Topology {
     /// The residue an atom belongs to.
     #[must_use]
     pub fn residue_of(&self, atom: usize) -> Option<&Residue> {
-        self.atoms.get(atom).and_then(|a| self.residues.get(a.residue))
+        self.atoms
+            .get(atom)
+            .and_then(|a| self.residues.get(a.residue))
     }
 }

@@ -25,7 +25,11 @@ pub fn pdb(topology: &Topology, frame: &Frame) -> crate::Result<String> {
         let [a, bb, c] = b.map(|v| (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt());
         let angle = |u: [f32; 3], v: [f32; 3], nu: f32, nv: f32| {
             let dot = u[0] * v[0] + u[1] * v[1] + u[2] * v[2];
-            if nu > 0.0 && nv > 0.0 { (dot / (nu * nv)).clamp(-1.0, 1.0).acos().to_degrees() } else { 90.0 }
+            if nu > 0.0 && nv > 0.0 {
+                (dot / (nu * nv)).clamp(-1.0, 1.0).acos().to_degrees()
+            } else {
+                90.0
+            }
         };
         let alpha = angle(b[1], b[2], bb, c);
         let beta = angle(b[0], b[2], a, c);
@@ -42,10 +46,16 @@ pub fn pdb(topology: &Topology, frame: &Frame) -> crate::Result<String> {
         );
     }
     for (i, atom) in topology.atoms.iter().enumerate() {
-        let Some(res) = topology.residues.get(atom.residue) else { continue };
+        let Some(res) = topology.residues.get(atom.residue) else {
+            continue;
+        };
         let record = if atom.hetero { "HETATM" } else { "ATOM  " };
         // Four-character names start in column 13, shorter ones in column 14 (PDB convention).
-        let name = if atom.name.len() >= 4 { atom.name.clone() } else { format!(" {}", atom.name) };
+        let name = if atom.name.len() >= 4 {
+            atom.name.clone()
+        } else {
+            format!(" {}", atom.name)
+        };
         let chain = res.chain.chars().next().unwrap_or(' ');
         let _ = writeln!(
             out,

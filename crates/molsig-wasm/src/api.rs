@@ -44,7 +44,11 @@ pub async fn init_backend(gpu_unavailable: Option<String>) -> Result<JsValue, Js
             b
         }
     };
-    let info = BackendInfo { kind: backend.kind, adapter: &backend.adapter, fallback_reason: backend.fallback_reason.as_deref() };
+    let info = BackendInfo {
+        kind: backend.kind,
+        adapter: &backend.adapter,
+        fallback_reason: backend.fallback_reason.as_deref(),
+    };
     Ok(serde_wasm_bindgen::to_value(&info)?)
 }
 

@@ -20,7 +20,12 @@ impl Backend {
     /// The CPU backend, with the reason the GPU was not taken.
     #[must_use]
     pub fn cpu(reason: String) -> Self {
-        Self { device: Device::flex(), kind: "CPU", adapter: "flex".into(), fallback_reason: Some(reason) }
+        Self {
+            device: Device::flex(),
+            kind: "CPU",
+            adapter: "flex".into(),
+            fallback_reason: Some(reason),
+        }
     }
 
     /// Tries the GPU first unless the caller already knows there is none (`gpu_unavailable`).
@@ -31,7 +36,12 @@ impl Backend {
         match Device::wgpu_options().init_with_setup_async().await {
             Ok((device, setup)) => {
                 let info = setup.adapter.get_info();
-                Self { device, kind: "WebGPU", adapter: info.name, fallback_reason: None }
+                Self {
+                    device,
+                    kind: "WebGPU",
+                    adapter: info.name,
+                    fallback_reason: None,
+                }
             }
             Err(e) => Self::cpu(format!("no usable GPU adapter: {e}")),
         }

@@ -26,9 +26,20 @@ impl BlobReader {
     /// # Errors
     /// When `FileReaderSync` is unavailable (called outside a worker).
     pub fn new(blob: Blob) -> io::Result<Self> {
-        let reader = FileReaderSync::new().map_err(|e| io::Error::other(format!("FileReaderSync unavailable (not in a worker?): {e:?}")))?;
+        let reader = FileReaderSync::new().map_err(|e| {
+            io::Error::other(format!(
+                "FileReaderSync unavailable (not in a worker?): {e:?}"
+            ))
+        })?;
         let len = blob.size() as u64;
-        Ok(Self { blob, reader, len, pos: 0, window_start: 0, window: Vec::new() })
+        Ok(Self {
+            blob,
+            reader,
+            len,
+            pos: 0,
+            window_start: 0,
+            window: Vec::new(),
+        })
     }
 
     fn fill(&mut self, wanted: usize) -> io::Result<()> {
@@ -52,7 +63,8 @@ impl Read for BlobReader {
         if self.pos >= self.len || buf.is_empty() {
             return Ok(0);
         }
-        let in_window = self.pos >= self.window_start && self.pos < self.window_start + self.window.len() as u64;
+        let in_window = self.pos >= self.window_start
+            && self.pos < self.window_start + self.window.len() as u64;
         if !in_window {
             self.fill(buf.len())?;
         }
@@ -72,7 +84,12 @@ impl Seek for BlobReader {
             SeekFrom::End(d) => self.len.checked_add_signed(d),
             SeekFrom::Current(d) => self.pos.checked_add_signed(d),
         };
-        self.pos = target.ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start of the file"))?;
+        self.pos = target.ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "seek before the start of the file",
+            )
+        })?;
         Ok(self.pos)
     }
 }

@@ -70,7 +70,10 @@ mod tests {
         assert_eq!(got.len(), 3);
         for (g, f) in got.iter().zip(&frames) {
             let want = rg_reference(f);
-            assert!((f64::from(*g) - want).abs() < 1e-5 * want.max(1.0), "{g} vs {want}");
+            assert!(
+                (f64::from(*g) - want).abs() < 1e-5 * want.max(1.0),
+                "{g} vs {want}"
+            );
         }
     }
 

@@ -10,7 +10,7 @@ use burn::prelude::*;
 use molsig_io::bonds::{BondGraph, BondOptions};
 use molsig_io::selection::{Selected, Selection, SelectionOptions};
 use molsig_io::xtc::XtcReader;
-use molsig_io::{Frame, Topology, pdb, gro};
+use molsig_io::{Frame, Topology, gro, pdb};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -69,7 +69,9 @@ pub struct Inspection {
 /// # Errors
 /// Unknown extension, unreadable file, or a selection that matches nothing.
 pub fn load_system(name: &str, bytes: &[u8], selection: &str) -> Result<System> {
-    let selection: Selection = selection.parse().map_err(|e: molsig_io::Error| Error::Selection(e.to_string()))?;
+    let selection: Selection = selection
+        .parse()
+        .map_err(|e: molsig_io::Error| Error::Selection(e.to_string()))?;
     let lower = name.to_ascii_lowercase();
     let file = if lower.ends_with(".pdb") || lower.ends_with(".ent") {
         pdb::read_pdb(bytes, name, &pdb::PdbOptions::default())?
@@ -84,9 +86,26 @@ pub fn load_system(name: &str, bytes: &[u8], selection: &str) -> Result<System> 
     })?;
     let bonds = molsig_io::bonds::infer_bonds(&file.topology, first, &BondOptions::default());
     // Positions let CA-only models link consecutive residues by distance.
-    let selected = molsig_io::selection::select_with_positions(&file.topology, &bonds, first, selection, &SelectionOptions::default())?;
-    let warnings = file.warnings.iter().map(|w| format!("{name}:{}: {}", w.line, w.message)).collect();
-    Ok(System { topology: file.topology, models: file.frames, bonds, selected, selection, warnings })
+    let selected = molsig_io::selection::select_with_positions(
+        &file.topology,
+        &bonds,
+        first,
+        selection,
+        &SelectionOptions::default(),
+    )?;
+    let warnings = file
+        .warnings
+        .iter()
+        .map(|w| format!("{name}:{}: {}", w.line, w.message))
+        .collect();
+    Ok(System {
+        topology: file.topology,
+        models: file.frames,
+        bonds,
+        selected,
+        selection,
+        warnings,
+    })
 }
 
 /// Streams every frame of `trajectory` (or the topology's models when `None`) through the
@@ -149,7 +168,10 @@ pub async fn inspect<R: Read + Seek>(
     if !batch.is_empty() {
         rg.extend(gyration_batch(&batch, device).await?);
     }
-    let first = first_full.as_ref().or(system.models.first()).ok_or_else(|| Error::Compute("no frames".into()))?;
+    let first = first_full
+        .as_ref()
+        .or(system.models.first())
+        .ok_or_else(|| Error::Compute("no frames".into()))?;
     Ok(Inspection {
         atoms: system.topology.len(),
         residues: system.topology.residues.len(),
@@ -174,6 +196,10 @@ fn push_selected(system: &System, read: &Frame, batch: &mut Vec<Frame>) -> Resul
 
 async fn gyration_batch(batch: &[Frame], device: &Device) -> Result<Vec<f32>> {
     let rg = radius_of_gyration(frames_to_tensor(batch, device));
-    let data = rg.into_data_async().await.map_err(|e| Error::Compute(format!("{e:?}")))?;
-    data.try_to_vec::<f32>().map_err(|e| Error::Compute(format!("{e:?}")))
+    let data = rg
+        .into_data_async()
+        .await
+        .map_err(|e| Error::Compute(format!("{e:?}")))?;
+    data.try_to_vec::<f32>()
+        .map_err(|e| Error::Compute(format!("{e:?}")))
 }

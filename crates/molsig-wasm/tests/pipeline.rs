@@ -13,7 +13,12 @@ const XTC: &[u8] = include_bytes!("../../../web/demo/demo.xtc");
 
 fn run(selection: &str, device: &Device) -> Inspection {
     let system = load_system("demo.pdb", PDB, selection).expect("topology");
-    pollster::block_on(inspect(&system, Some(("demo.xtc", Cursor::new(XTC))), device)).expect("inspect")
+    pollster::block_on(inspect(
+        &system,
+        Some(("demo.xtc", Cursor::new(XTC))),
+        device,
+    ))
+    .expect("inspect")
 }
 
 /// CA radius of gyration of every frame, from molly's reader and a textbook loop.
@@ -26,14 +31,23 @@ fn reference_ca_rg() -> Vec<f64> {
         .filter(|(_, l)| l.get(12..16).map(str::trim) == Some("CA"))
         .map(|(i, _)| i)
         .collect();
-    let frames = molly::XTCReader::new(Cursor::new(XTC)).read_all_frames().expect("molly");
+    let frames = molly::XTCReader::new(Cursor::new(XTC))
+        .read_all_frames()
+        .expect("molly");
     frames
         .iter()
         .map(|f| {
-            let p: Vec<[f64; 3]> = ca.iter().map(|&i| [0, 1, 2].map(|k| f64::from(f.positions[3 * i + k]))).collect();
+            let p: Vec<[f64; 3]> = ca
+                .iter()
+                .map(|&i| [0, 1, 2].map(|k| f64::from(f.positions[3 * i + k])))
+                .collect();
             let n = p.len() as f64;
             let c = [0, 1, 2].map(|k| p.iter().map(|q| q[k]).sum::<f64>() / n);
-            (p.iter().map(|q| (0..3).map(|k| (q[k] - c[k]).powi(2)).sum::<f64>()).sum::<f64>() / n).sqrt()
+            (p.iter()
+                .map(|q| (0..3).map(|k| (q[k] - c[k]).powi(2)).sum::<f64>())
+                .sum::<f64>()
+                / n)
+                .sqrt()
         })
         .collect()
 }
@@ -41,7 +55,10 @@ fn reference_ca_rg() -> Vec<f64> {
 #[test]
 fn demo_counts_and_gyration_match_independent_reads() {
     let got = run("ca", &Device::flex());
-    let atoms = String::from_utf8_lossy(PDB).lines().filter(|l| l.starts_with("ATOM") || l.starts_with("HETATM")).count();
+    let atoms = String::from_utf8_lossy(PDB)
+        .lines()
+        .filter(|l| l.starts_with("ATOM") || l.starts_with("HETATM"))
+        .count();
     assert_eq!(got.atoms, atoms);
     assert_eq!(got.residues, 12);
     assert_eq!(got.selected, 10, "Ace-AAKAAEAAKA-NMe has ten CA atoms");
@@ -51,12 +68,20 @@ fn demo_counts_and_gyration_match_independent_reads() {
     for (g, r) in got.radius_of_gyration.iter().zip(&reference) {
         assert!((f64::from(*g) - r).abs() < 1e-5, "{g} vs {r}");
     }
-    assert!(got.first_frame_pdb.lines().filter(|l| l.starts_with("ATOM") || l.starts_with("HETATM")).count() == atoms);
+    assert!(
+        got.first_frame_pdb
+            .lines()
+            .filter(|l| l.starts_with("ATOM") || l.starts_with("HETATM"))
+            .count()
+            == atoms
+    );
 }
 
 #[test]
 fn wgpu_agrees_with_cpu() {
-    let (device, setup) = Device::wgpu_options().init_with_setup().expect("a wgpu adapter (lavapipe in CI)");
+    let (device, setup) = Device::wgpu_options()
+        .init_with_setup()
+        .expect("a wgpu adapter (lavapipe in CI)");
     println!("wgpu adapter: {}", setup.adapter.get_info().name);
     let gpu = run("backbone", &device);
     let cpu = run("backbone", &Device::flex());
@@ -71,9 +96,20 @@ fn mismatched_files_name_both_counts() {
     let system = load_system("demo.pdb", PDB, "all").expect("topology");
     let mut small = Vec::new();
     let mut w = molly::XTCWriter::new(&mut small);
-    let frame = molly::Frame { positions: vec![0.5; 30], ..molly::Frame::default() };
+    let frame = molly::Frame {
+        positions: vec![0.5; 30],
+        ..molly::Frame::default()
+    };
     w.write_frame(&frame).expect("write");
-    let err = pollster::block_on(inspect(&system, Some(("other.xtc", Cursor::new(&small[..]))), &Device::flex())).expect_err("mismatch");
+    let err = pollster::block_on(inspect(
+        &system,
+        Some(("other.xtc", Cursor::new(&small[..]))),
+        &Device::flex(),
+    ))
+    .expect_err("mismatch");
     let msg = err.to_string();
-    assert!(msg.contains("other.xtc has 10 atoms") && msg.contains(&system.topology.len().to_string()), "{msg}");
+    assert!(
+        msg.contains("other.xtc has 10 atoms") && msg.contains(&system.topology.len().to_string()),
+        "{msg}"
+    );
 }

@@ -26,14 +26,22 @@ async fn webgpu_and_cpu_agree_on_a_streamed_trajectory() {
     let system = load_system("demo.pdb", PDB, "backbone").expect("topology");
 
     let streamed = molsig_wasm::blob_reader::BlobReader::new(blob(XTC)).expect("reader");
-    let on_gpu = inspect(&system, Some(("demo.xtc", streamed)), &gpu.device).await.expect("gpu");
+    let on_gpu = inspect(&system, Some(("demo.xtc", streamed)), &gpu.device)
+        .await
+        .expect("gpu");
     let in_memory = std::io::Cursor::new(XTC);
-    let on_cpu = inspect(&system, Some(("demo.xtc", in_memory)), &cpu.device).await.expect("cpu");
+    let on_cpu = inspect(&system, Some(("demo.xtc", in_memory)), &cpu.device)
+        .await
+        .expect("cpu");
 
     assert!(on_gpu.frames > 10);
     assert_eq!(on_gpu.frames, on_cpu.frames);
     assert_eq!(on_gpu.radius_of_gyration.len(), on_gpu.frames);
-    for (g, c) in on_gpu.radius_of_gyration.iter().zip(&on_cpu.radius_of_gyration) {
+    for (g, c) in on_gpu
+        .radius_of_gyration
+        .iter()
+        .zip(&on_cpu.radius_of_gyration)
+    {
         assert!((g - c).abs() < 1e-4 * c.max(1.0), "{g} vs {c}");
     }
 }
@@ -43,7 +51,11 @@ async fn webgpu_and_cpu_agree_on_a_streamed_trajectory() {
 async fn garbage_trajectory_is_an_error() {
     let cpu = Backend::cpu("test".into());
     let system = load_system("demo.pdb", PDB, "ca").expect("topology");
-    let reader = molsig_wasm::blob_reader::BlobReader::new(blob(b"not an xtc file, just some bytes")).expect("reader");
-    let err = inspect(&system, Some(("junk.xtc", reader)), &cpu.device).await.expect_err("must fail");
+    let reader =
+        molsig_wasm::blob_reader::BlobReader::new(blob(b"not an xtc file, just some bytes"))
+            .expect("reader");
+    let err = inspect(&system, Some(("junk.xtc", reader)), &cpu.device)
+        .await
+        .expect_err("must fail");
     assert!(err.to_string().contains("junk.xtc"), "{err}");
 }
