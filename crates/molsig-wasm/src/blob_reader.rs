@@ -6,9 +6,10 @@ use std::io::{self, Read, Seek, SeekFrom};
 
 use web_sys::{Blob, FileReaderSync};
 
-/// Smallest slice fetched. Header hops during the frame-index scan read this much; a frame's
-/// payload is fetched in one slice of its own size. Keeps the scan close to one pass over the file.
-const MIN_FETCH: u64 = 64 << 10;
+/// Smallest slice fetched per File API call: one call then serves many consecutive frames of a
+/// typical system (≈100 KB each), both in the frame-index scan and while decoding. A frame larger
+/// than this is fetched whole, in one call.
+const MIN_FETCH: u64 = 4 << 20;
 
 /// A seekable reader over a `Blob`, caching the last slice fetched.
 pub struct BlobReader {
