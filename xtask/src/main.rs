@@ -1,11 +1,11 @@
 //! `cargo xtask`: molsig's automation in Rust instead of shell scripts.
 //!
 //! - `setup`: install what is missing (wasm32 target, wasm-bindgen-cli at the lockfile's version,
-//!   trunk, Chromium + ChromeDriver, Mesa's lavapipe, npm packages incl. binaryen's wasm-opt)
+//!   trunk, Chromium + `ChromeDriver`, Mesa's lavapipe, npm packages incl. binaryen's wasm-opt)
 //! - `build-web [--optimize]`: build the static site into `dist/`
 //! - `serve [--port N]`: setup + build + serve `dist/` on <http://127.0.0.1:8080>
 //! - `test`: every test: native (CPU + wgpu on lavapipe), wasm in headless Chromium, browser
-//!   end-to-end, the MDAnalysis comparison and a bounded smoke fuzz
+//!   end-to-end, the `MDAnalysis` comparison and a bounded smoke fuzz
 //! - `bench`: benchmarks against reference implementations, written to BENCHMARKS.md
 
 mod bench;

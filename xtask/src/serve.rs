@@ -40,11 +40,12 @@ pub fn serve_forever(port: u16) -> Result<()> {
     let listener =
         TcpListener::bind(("127.0.0.1", port)).with_context(|| format!("port {port} is busy"))?;
     println!("molsig is ready: open http://127.0.0.1:{port}/ (Ctrl-C to stop)");
-    serve(&listener, &root().join("dist"))
+    serve(&listener, &root().join("dist"));
+    Ok(())
 }
 
 /// Serves `dir` on an already bound listener (tests bind port 0).
-pub fn serve(listener: &TcpListener, dir: &Path) -> Result<()> {
+pub fn serve(listener: &TcpListener, dir: &Path) {
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
         let dir = dir.to_path_buf();
@@ -52,7 +53,6 @@ pub fn serve(listener: &TcpListener, dir: &Path) -> Result<()> {
             let _ = respond(stream, &dir);
         });
     }
-    Ok(())
 }
 
 fn respond(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {

@@ -40,7 +40,7 @@ fn system_packages() -> Result<()> {
         "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends {}",
         missing.join(" ")
     );
-    let is_root = output(&mut command("id").arg("-u")).is_some_and(|u| u.trim() == "0");
+    let is_root = output(command("id").arg("-u")).is_some_and(|u| u.trim() == "0");
     if !is_root || !has("apt-get") {
         bail!("missing system packages {missing:?}; install them with:\n  sudo sh -c '{install}'");
     }
@@ -64,7 +64,7 @@ fn wasm_bindgen_cli() -> Result<()> {
     let lock = std::fs::read_to_string(root().join("Cargo.lock")).context("reading Cargo.lock")?;
     let version =
         lock_version(&lock, "wasm-bindgen").context("wasm-bindgen is not in Cargo.lock")?;
-    let have = output(&mut command("wasm-bindgen").arg("--version")).unwrap_or_default();
+    let have = output(command("wasm-bindgen").arg("--version")).unwrap_or_default();
     if have.split_whitespace().nth(1) == Some(version.as_str()) {
         return Ok(());
     }
@@ -73,7 +73,7 @@ fn wasm_bindgen_cli() -> Result<()> {
 }
 
 fn trunk() -> Result<()> {
-    let have = output(&mut command("trunk").arg("--version")).unwrap_or_default();
+    let have = output(command("trunk").arg("--version")).unwrap_or_default();
     if have.split_whitespace().nth(1) == Some(TRUNK_VERSION) {
         return Ok(());
     }
@@ -117,6 +117,14 @@ pub fn lock_version(lock: &str, package: &str) -> Option<String> {
     None
 }
 
+/// cargo-fuzz, only for the smoke-fuzz step.
+pub fn cargo_fuzz() -> Result<()> {
+    if output(command("cargo").args(["fuzz", "--version"])).is_some() {
+        return Ok(());
+    }
+    run(command("cargo").args(["install", "--locked", "cargo-fuzz"]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::lock_version;
@@ -130,12 +138,4 @@ mod tests {
         );
         assert_eq!(lock_version(lock, "trunk"), None);
     }
-}
-
-/// cargo-fuzz, only for the smoke-fuzz step.
-pub fn cargo_fuzz() -> Result<()> {
-    if output(command("cargo").args(["fuzz", "--version"])).is_some() {
-        return Ok(());
-    }
-    run(command("cargo").args(["install", "--locked", "cargo-fuzz"]))
 }

@@ -10,10 +10,13 @@ use anyhow::{Result, bail};
 use crate::cmd::{command, root, run, target_dir};
 use crate::{serve, setup};
 
+/// A named test step.
+type Step = (&'static str, fn() -> Result<()>);
+
 /// Runs every test step.
 pub fn all() -> Result<()> {
     setup::all()?;
-    let steps: [(&str, fn() -> Result<()>); 6] = [
+    let steps: [Step; 6] = [
         ("native tests (CPU + wgpu on lavapipe)", native),
         ("wasm tests in headless Chromium (worker, WebGPU)", wasm),
         ("site build + TypeScript typecheck", site),

@@ -2,7 +2,7 @@
 
 use crate::topology::BoxVectors;
 
-/// One frame: positions of the selected atoms (SoA, nm) plus the frame's metadata.
+/// One frame: positions of the selected atoms (`SoA`, nm) plus the frame's metadata.
 ///
 /// Readers refill a caller-owned `Frame`, so a long trajectory streams through one allocation.
 #[derive(Debug, Clone, Default, PartialEq)]

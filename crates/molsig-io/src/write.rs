@@ -59,10 +59,9 @@ pub fn pdb(topology: &Topology, frame: &Frame) -> crate::Result<String> {
         let chain = res.chain.chars().next().unwrap_or(' ');
         let _ = writeln!(
             out,
-            "{record}{:5} {:<4}{}{:>3} {}{:4}{}   {:8.3}{:8.3}{:8.3}{:6.2}{:6.2}          {:>2}",
+            "{record}{:5} {:<4} {:>3} {}{:4}{}   {:8.3}{:8.3}{:8.3}{:6.2}{:6.2}          {:>2}",
             (i + 1) % 100_000,
             name,
-            ' ',
             truncate(&res.name, 3),
             chain,
             res.seq.rem_euclid(10_000),

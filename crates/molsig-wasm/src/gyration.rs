@@ -18,7 +18,7 @@ pub fn radius_of_gyration(positions: Tensor<3>) -> Tensor<1> {
     squared.mean_dim(1).sqrt().flatten(0, 2) // [frames]
 }
 
-/// Packs SoA frames into the `[frames, atoms, 3]` layout [`radius_of_gyration`] takes.
+/// Packs `SoA` frames into the `[frames, atoms, 3]` layout [`radius_of_gyration`] takes.
 #[must_use]
 pub fn frames_to_tensor(frames: &[molsig_io::Frame], device: &Device) -> Tensor<3> {
     let atoms = frames.first().map_or(0, molsig_io::Frame::len);

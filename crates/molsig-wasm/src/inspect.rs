@@ -72,13 +72,14 @@ pub fn load_system(name: &str, bytes: &[u8], selection: &str) -> Result<System> 
     let selection: Selection = selection
         .parse()
         .map_err(|e: molsig_io::Error| Error::Selection(e.to_string()))?;
-    let lower = name.to_ascii_lowercase();
-    let file = if lower.ends_with(".pdb") || lower.ends_with(".ent") {
-        pdb::read_pdb(bytes, name, &pdb::PdbOptions::default())?
-    } else if lower.ends_with(".gro") {
-        gro::read_gro(bytes, name)?
-    } else {
-        return Err(Error::UnsupportedTopology(name.to_owned()));
+    let extension = std::path::Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let file = match extension.as_deref() {
+        Some("pdb" | "ent") => pdb::read_pdb(bytes, name, &pdb::PdbOptions::default())?,
+        Some("gro") => gro::read_gro(bytes, name)?,
+        _ => return Err(Error::UnsupportedTopology(name.to_owned())),
     };
     let first = file.frames.first().ok_or_else(|| molsig_io::Error::File {
         message: "no coordinates".into(),
@@ -122,48 +123,45 @@ pub async fn inspect<R: Read + Seek>(
     let mut batch: Vec<Frame> = Vec::with_capacity(BATCH_FRAMES);
     let mut first_full = None;
     let mut times = [0.0f32; 2];
-    let frames = match trajectory {
-        Some((name, reader)) => {
-            let mut xtc = XtcReader::open(reader, name)?;
-            if xtc.num_atoms() != system.topology.len() {
-                return Err(molsig_io::Error::Mismatch {
-                    message: format!(
-                        "{name} has {} atoms per frame but the topology has {}: are these files from the same system?",
-                        xtc.num_atoms(),
-                        system.topology.len()
-                    ),
-                }
-                .into());
+    let frames = if let Some((name, reader)) = trajectory {
+        let mut xtc = XtcReader::open(reader, name)?;
+        if xtc.num_atoms() != system.topology.len() {
+            return Err(molsig_io::Error::Mismatch {
+                message: format!(
+                    "{name} has {} atoms per frame but the topology has {}: are these files from the same system?",
+                    xtc.num_atoms(),
+                    system.topology.len()
+                ),
             }
-            let mut full = Frame::default();
-            xtc.read_frame(0, None, &mut full)?;
-            first_full = Some(full);
-            let mut read = Frame::default();
-            for i in 0..xtc.num_frames() {
-                xtc.read_frame(i, Some(&system.selected.atoms), &mut read)?;
-                push_selected(system, &read, &mut batch)?;
-                if i == 0 {
-                    times[0] = read.time;
-                }
-                times[1] = read.time;
-                if batch.len() == BATCH_FRAMES {
-                    rg.extend(gyration_batch(&batch, device).await?);
-                    batch.clear();
-                }
-            }
-            xtc.num_frames()
+            .into());
         }
-        None => {
-            let mut read = Frame::default();
-            for model in &system.models {
-                read.clear_with_capacity(system.selected.atoms.len());
-                for &a in &system.selected.atoms {
-                    read.push(model.position(a).unwrap_or_default());
-                }
-                push_selected(system, &read, &mut batch)?;
+        let mut full = Frame::default();
+        xtc.read_frame(0, None, &mut full)?;
+        first_full = Some(full);
+        let mut read = Frame::default();
+        for i in 0..xtc.num_frames() {
+            xtc.read_frame(i, Some(&system.selected.atoms), &mut read)?;
+            push_selected(system, &read, &mut batch)?;
+            if i == 0 {
+                times[0] = read.time;
             }
-            system.models.len()
+            times[1] = read.time;
+            if batch.len() == BATCH_FRAMES {
+                rg.extend(gyration_batch(&batch, device).await?);
+                batch.clear();
+            }
         }
+        xtc.num_frames()
+    } else {
+        let mut read = Frame::default();
+        for model in &system.models {
+            read.clear_with_capacity(system.selected.atoms.len());
+            for &a in &system.selected.atoms {
+                read.push(model.position(a).unwrap_or_default());
+            }
+            push_selected(system, &read, &mut batch)?;
+        }
+        system.models.len()
     };
     if !batch.is_empty() {
         rg.extend(gyration_batch(&batch, device).await?);

@@ -1,4 +1,4 @@
-//! The skeleton pipeline natively on the bundled demo (real OpenMM output): counts from the
+//! The skeleton pipeline natively on the bundled demo (real `OpenMM` output): counts from the
 //! files, radius of gyration against a plain loop over an independent read (molly), and the
 //! CPU and wgpu (lavapipe in CI) backends agreeing.
 #![cfg(not(target_arch = "wasm32"))]
