@@ -36,13 +36,12 @@ struct BackendInfo<'a> {
 #[wasm_bindgen(js_name = initBackend)]
 pub async fn init_backend(gpu_unavailable: Option<String>) -> Result<JsValue, JsError> {
     let existing = BACKEND.with(|b| b.borrow().clone());
-    let backend = match existing {
-        Some(b) => b,
-        None => {
-            let b = Backend::pick(gpu_unavailable).await;
-            BACKEND.with(|slot| *slot.borrow_mut() = Some(b.clone()));
-            b
-        }
+    let backend = if let Some(b) = existing {
+        b
+    } else {
+        let b = Backend::pick(gpu_unavailable).await;
+        BACKEND.with(|slot| *slot.borrow_mut() = Some(b.clone()));
+        b
     };
     let info = BackendInfo {
         kind: backend.kind,
