@@ -14,7 +14,7 @@
 //! 5. the readers must agree on the file (atoms, frames, a coordinate checksum), then the table.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
@@ -23,8 +23,6 @@ use anyhow::{Context, Result, bail};
 use crate::cmd::{command, output, root, run, target_dir};
 use crate::setup::lock_version;
 
-/// The `MDAnalysis` the comparison runs against (the same as `cargo xtask test` pins).
-const MDANALYSIS: &str = "MDAnalysis==2.11.0";
 /// Passes over the file per reader in the same-program comparisons; each reports the median.
 const ROUNDS: &str = "5";
 const WASI_TARGET: &str = "wasm32-wasip1";
@@ -101,33 +99,6 @@ fn criterion_fps(case: &str) -> Result<f64> {
         .with_context(|| format!("no median in {}", path.display()))?;
     let ns = number(&text[median..], "point_estimate")?;
     Ok(1e9 / ns)
-}
-
-fn ensure_wasi_target() -> Result<()> {
-    let installed =
-        output(command("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
-    if installed.lines().any(|l| l.trim() == WASI_TARGET) {
-        return Ok(());
-    }
-    run(command("rustup").args(["target", "add", WASI_TARGET]))
-}
-
-/// The venv `cargo xtask test` uses for its `MDAnalysis` comparison, with `MDAnalysis` installed.
-fn mdanalysis_python() -> Result<PathBuf> {
-    let venv = target_dir().join("venv-mdanalysis");
-    let python = venv.join("bin/python");
-    if !python.exists() {
-        run(command("python3").args(["-m", "venv"]).arg(&venv))?;
-    }
-    run(command(&python.to_string_lossy()).args([
-        "-m",
-        "pip",
-        "install",
-        "-q",
-        "--disable-pip-version-check",
-        MDANALYSIS,
-    ]))?;
-    Ok(python)
 }
 
 /// What one run of `xtc_read_bench` or the `MDAnalysis` script reported.
@@ -212,7 +183,7 @@ fn measure_xtc(xtc: &Path) -> Result<XtcNumbers> {
         )?,
         "native xtc_read_bench",
     )?;
-    ensure_wasi_target()?;
+    crate::setup::rust_target(WASI_TARGET)?;
     run(command("cargo").args([
         "build",
         "--release",
@@ -238,7 +209,7 @@ fn measure_xtc(xtc: &Path) -> Result<XtcNumbers> {
     )?;
 
     eprintln!("\n=== XTC: MDAnalysis");
-    let python = mdanalysis_python()?;
+    let python = crate::setup::python_venv(&crate::setup::MDANALYSIS)?;
     let mda = Reading::parse(
         &stdout_of(
             command(&python.to_string_lossy())

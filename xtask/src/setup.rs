@@ -48,15 +48,17 @@ fn system_packages() -> Result<()> {
 }
 
 fn wasm_target() -> Result<()> {
+    rust_target("wasm32-unknown-unknown")
+}
+
+/// Adds a rustup target when it is not installed yet.
+pub fn rust_target(target: &str) -> Result<()> {
     let installed =
         output(command("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
-    if installed
-        .lines()
-        .any(|l| l.trim() == "wasm32-unknown-unknown")
-    {
+    if installed.lines().any(|l| l.trim() == target) {
         return Ok(());
     }
-    run(command("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+    run(command("rustup").args(["target", "add", target]))
 }
 
 /// The CLI must match the `wasm-bindgen` crate in Cargo.lock exactly.
@@ -123,6 +125,23 @@ pub fn cargo_fuzz() -> Result<()> {
         return Ok(());
     }
     run(command("cargo").args(["install", "--locked", "cargo-fuzz"]))
+}
+
+/// `MDAnalysis` for the cross-check and the benchmark, pinned; both share this venv.
+pub const MDANALYSIS: [&str; 2] = ["MDAnalysis==2.11.0", "MDAnalysisTests==2.11.0"];
+
+/// The project's throwaway Python venv under the target dir, with `packages` installed; returns
+/// its interpreter.
+pub fn python_venv(packages: &[&str]) -> Result<std::path::PathBuf> {
+    let venv = crate::cmd::target_dir().join("venv-mdanalysis");
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        run(command("python3").args(["-m", "venv"]).arg(&venv))?;
+    }
+    run(command(&python.to_string_lossy())
+        .args(["-m", "pip", "install", "-q", "--disable-pip-version-check"])
+        .args(packages))?;
+    Ok(python)
 }
 
 #[cfg(test)]

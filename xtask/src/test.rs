@@ -108,20 +108,7 @@ fn e2e() -> Result<()> {
 }
 
 fn mdanalysis() -> Result<()> {
-    let venv = target_dir().join("venv-mdanalysis");
-    let python = venv.join("bin/python");
-    if !python.exists() {
-        run(command("python3").args(["-m", "venv"]).arg(&venv))?;
-    }
-    run(command(&python.to_string_lossy()).args([
-        "-m",
-        "pip",
-        "install",
-        "-q",
-        "--disable-pip-version-check",
-        "MDAnalysis==2.11.0",
-        "MDAnalysisTests==2.11.0",
-    ]))?;
+    let python = setup::python_venv(&setup::MDANALYSIS)?;
     let reference = target_dir().join("mdanalysis-reference");
     run(command(&python.to_string_lossy())
         .arg("tests/mdanalysis/dump_reference.py")
