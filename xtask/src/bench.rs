@@ -125,13 +125,9 @@ impl Reading {
     }
 }
 
-fn xtc() -> Result<()> {
-    let start = Instant::now();
-    let dir = target_dir().join("bench");
-    std::fs::create_dir_all(&dir)?;
-    let xtc = dir.join("bench.xtc");
-
-    eprintln!("\n=== XTC: writing the benchmark trajectory");
+/// Writes the synthetic solvated-protein trajectory (`examples/write_bench_xtc.rs`) to `path`;
+/// `options` go to the generator (`--frames N`, `--gro PATH`).
+pub fn write_trajectory(path: &Path, options: &[&std::ffi::OsStr]) -> Result<()> {
     run(command("cargo")
         .args([
             "run",
@@ -143,7 +139,18 @@ fn xtc() -> Result<()> {
             "write_bench_xtc",
             "--",
         ])
-        .arg(&xtc))?;
+        .arg(path)
+        .args(options))
+}
+
+fn xtc() -> Result<()> {
+    let start = Instant::now();
+    let dir = target_dir().join("bench");
+    std::fs::create_dir_all(&dir)?;
+    let xtc = dir.join("bench.xtc");
+
+    eprintln!("\n=== XTC: writing the benchmark trajectory");
+    write_trajectory(&xtc, &[])?;
     let bytes = std::fs::metadata(&xtc)?.len();
     let mut numbers = measure_xtc(&xtc)?;
     numbers.bytes = bytes;

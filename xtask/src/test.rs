@@ -84,20 +84,16 @@ fn e2e() -> Result<()> {
     // A ~1 GB trajectory proves streaming from the File API; written here, deleted after.
     let large = target_dir().join("e2e-large");
     std::fs::create_dir_all(&large)?;
-    run(command("cargo")
-        .args([
-            "run",
-            "--release",
-            "-q",
-            "-p",
-            "molsig-io",
-            "--example",
-            "write_bench_xtc",
-            "--",
-        ])
-        .arg(large.join("large.xtc"))
-        .args(["--frames", "9000", "--gro"])
-        .arg(large.join("large.gro")))?;
+    let gro = large.join("large.gro");
+    crate::bench::write_trajectory(
+        &large.join("large.xtc"),
+        &[
+            "--frames".as_ref(),
+            "9000".as_ref(),
+            "--gro".as_ref(),
+            gro.as_os_str(),
+        ],
+    )?;
     let result = run(command("node")
         .arg("web/tests/e2e.mjs")
         .arg(format!("http://127.0.0.1:{port}/"))
