@@ -1,0 +1,1 @@
+//! GPU signatures through burn (feature `gpu`).

@@ -1,0 +1,272 @@
+//! The truncated tensor algebra T^D(R^d): level layout and the few products the engine needs.
+//!
+//! Two layouts are used. *Signature layout* drops the level-0 term (always 1 for a signature):
+//! levels 1..=D back to back, level k holding d^k words in lexicographic order. *Full layout* keeps
+//! level 0 at index 0 and is used where the level-0 term varies (the logarithm's Horner terms).
+//!
+//! The hot loop is [`mul_exp`], Chen's step A ← A ⊗ exp(Δ) fused into one Horner pass per level
+//! (as in signatory): level k of the result is
+//! `((Δ/k + A₁) ⊗ Δ/(k−1) + A₂) ⊗ … ⊗ Δ/1 + A_k`, so exp(Δ) is never formed and each output word
+//! costs one multiply-add. Inner loops run over the last letter, contiguous, so they vectorise.
+
+use crate::{Error, Result, Scalar};
+
+/// Number of values in a signature (levels 1..=`depth`, level 0 left out): Σ_{k=1}^{D} d^k.
+///
+/// # Errors
+/// Zero channels or depth, or a size that overflows `usize`.
+pub fn sig_len(channels: usize, depth: usize) -> Result<usize> {
+    if channels == 0 || depth == 0 {
+        return Err(Error::Invalid(format!(
+            "signature needs channels ≥ 1 and depth ≥ 1, got channels {channels}, depth {depth}"
+        )));
+    }
+    let mut total = 0_usize;
+    let mut level = 1_usize;
+    for _ in 0..depth {
+        level = level.checked_mul(channels).ok_or_else(|| too_large(channels, depth))?;
+        total = total.checked_add(level).ok_or_else(|| too_large(channels, depth))?;
+    }
+    Ok(total)
+}
+
+/// Number of values in a log-signature: by Witt's formula, Σ_k (1/k) Σ_{j | k} μ(j) d^{k/j}, the
+/// count of Lyndon words of length ≤ `depth` over `channels` letters.
+///
+/// # Errors
+/// As [`sig_len`].
+pub fn logsig_len(channels: usize, depth: usize) -> Result<usize> {
+    sig_len(channels, depth)?;
+    let mut total = 0_usize;
+    for k in 1..=depth {
+        let mut signed: i128 = 0;
+        for j in (1..=k).filter(|j| k % j == 0) {
+            let power = (channels as i128).checked_pow((k / j) as u32).ok_or_else(|| too_large(channels, depth))?;
+            signed += i128::from(mobius(j)) * power;
+        }
+        let count = usize::try_from(signed / k as i128).map_err(|_| too_large(channels, depth))?;
+        total = total.checked_add(count).ok_or_else(|| too_large(channels, depth))?;
+    }
+    Ok(total)
+}
+
+fn mobius(n: usize) -> i8 {
+    let (mut n, mut sign, mut p) = (n, 1_i8, 2);
+    while p * p <= n {
+        if n % p == 0 {
+            n /= p;
+            if n % p == 0 {
+                return 0;
+            }
+            sign = -sign;
+        }
+        p += 1;
+    }
+    if n > 1 { -sign } else { sign }
+}
+
+fn too_large(channels: usize, depth: usize) -> Error {
+    Error::TooLarge { what: "signature", detail: format!("{channels} channels at depth {depth}") }
+}
+
+/// Level sizes and offsets for `d` channels up to depth `D`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Levels {
+    pub d: usize,
+    pub depth: usize,
+    /// `size[k]` = d^k for k = 0..=D.
+    pub size: Vec<usize>,
+    /// Offset of level k (k ≥ 1) in signature layout; `sig_offset[D + 1]` is the total.
+    pub sig_offset: Vec<usize>,
+}
+
+impl Levels {
+    pub fn new(d: usize, depth: usize) -> Result<Self> {
+        sig_len(d, depth)?;
+        let size: Vec<usize> = (0..=depth).map(|k| d.pow(k as u32)).collect();
+        let mut sig_offset = vec![0; depth + 2];
+        for k in 1..=depth {
+            sig_offset[k + 1] = sig_offset[k] + size[k];
+        }
+        Ok(Self { d, depth, size, sig_offset })
+    }
+
+    /// Values in signature layout.
+    pub fn sig_len(&self) -> usize {
+        self.sig_offset[self.depth + 1]
+    }
+
+    /// Offset of level k in full layout (level 0 at index 0).
+    pub fn full_offset(&self, k: usize) -> usize {
+        1 + self.sig_offset[k.max(1)] - usize::from(k == 0)
+    }
+
+    /// Level k of a signature-layout buffer.
+    pub fn level<'a, T>(&self, sig: &'a [T], k: usize) -> &'a [T] {
+        &sig[self.sig_offset[k]..self.sig_offset[k + 1]]
+    }
+
+    /// Level k of a full-layout buffer (k = 0 is the scalar).
+    pub fn full_level<'a, T>(&self, full: &'a [T], k: usize) -> &'a [T] {
+        let at = self.full_offset(k);
+        &full[at..at + self.size[k]]
+    }
+}
+
+/// Scratch for [`mul_exp`] and [`mul_exp_backward`]: Δ/m for m = 1..=D and one Horner buffer per
+/// level below D (and their gradients).
+pub(crate) struct ExpScratch<T> {
+    scaled: Vec<T>,
+    horner: Vec<T>,
+    horner_grad: Vec<T>,
+}
+
+impl<T: Scalar> ExpScratch<T> {
+    pub fn new(levels: &Levels) -> Self {
+        let below_top = levels.sig_offset[levels.depth];
+        Self {
+            scaled: vec![T::ZERO; levels.d * levels.depth],
+            horner: vec![T::ZERO; below_top],
+            horner_grad: vec![T::ZERO; below_top],
+        }
+    }
+
+    fn scale(&mut self, levels: &Levels, delta: &[T]) {
+        for m in 1..=levels.depth {
+            let inv = T::ONE / T::from_f64(m as f64);
+            for (s, &x) in self.scaled[(m - 1) * levels.d..m * levels.d].iter_mut().zip(delta) {
+                *s = x * inv;
+            }
+        }
+    }
+}
+
+/// `out[w·d + c] = b[w]·x[c] + add[w·d + c]`: one level of Horner (b ⊗ x + add).
+#[inline]
+fn outer_add<T: Scalar>(out: &mut [T], b: &[T], x: &[T], add: &[T]) {
+    let d = x.len();
+    for ((row, add_row), &bw) in out.chunks_exact_mut(d).zip(add.chunks_exact(d)).zip(b) {
+        for ((o, &a), &xc) in row.iter_mut().zip(add_row).zip(x) {
+            *o = bw * xc + a;
+        }
+    }
+}
+
+/// `out[w·d + c] += b[w]·x[c]`.
+#[inline]
+fn outer_acc<T: Scalar>(out: &mut [T], b: &[T], x: &[T]) {
+    let d = x.len();
+    for (row, &bw) in out.chunks_exact_mut(d).zip(b) {
+        for (o, &xc) in row.iter_mut().zip(x) {
+            *o += bw * xc;
+        }
+    }
+}
+
+/// Horner buffers B₁..B_{k−1} for level k (B₁ = Δ/k + A₁, B_i = B_{i−1} ⊗ Δ/(k−i+1) + A_i).
+fn horner_terms<T: Scalar>(levels: &Levels, a: &[T], scratch: &mut ExpScratch<T>, k: usize) {
+    let d = levels.d;
+    let ExpScratch { scaled, horner, .. } = scratch;
+    let first = &mut horner[levels.sig_offset[1]..levels.sig_offset[2]];
+    for ((h, &s), &a1) in first.iter_mut().zip(&scaled[(k - 1) * d..k * d]).zip(levels.level(a, 1)) {
+        *h = s + a1;
+    }
+    for i in 2..k {
+        let (lower, upper) = horner.split_at_mut(levels.sig_offset[i]);
+        let prev = &lower[levels.sig_offset[i - 1]..];
+        let out = &mut upper[..levels.size[i]];
+        let m = k - i + 1;
+        outer_add(out, prev, &scaled[(m - 1) * d..m * d], levels.level(a, i));
+    }
+}
+
+/// Chen's step in place: `a ← a ⊗ exp(delta)` (signature layout; a's level 0 is 1).
+pub(crate) fn mul_exp<T: Scalar>(levels: &Levels, a: &mut [T], delta: &[T], scratch: &mut ExpScratch<T>) {
+    scratch.scale(levels, delta);
+    // Top level first: level k reads the old lower levels.
+    for k in (2..=levels.depth).rev() {
+        horner_terms(levels, a, scratch, k);
+        let b = &scratch.horner[levels.sig_offset[k - 1]..levels.sig_offset[k]];
+        outer_acc(&mut a[levels.sig_offset[k]..levels.sig_offset[k + 1]], b, delta);
+    }
+    for (x, &dx) in a[..levels.d].iter_mut().zip(delta) {
+        *x += dx;
+    }
+}
+
+/// `dot(row, x)` per row of `g` (rows of length d): `out[w] = s · Σ_c g[w·d + c]·x[c]`.
+#[inline]
+fn rows_dot<T: Scalar>(out: &mut [T], g: &[T], x: &[T], s: T) {
+    let d = x.len();
+    for (o, row) in out.iter_mut().zip(g.chunks_exact(d)) {
+        let mut acc = T::ZERO;
+        for (&gc, &xc) in row.iter().zip(x) {
+            acc += gc * xc;
+        }
+        *o = acc * s;
+    }
+}
+
+/// `out[c] += s · Σ_w g[w·d + c]·b[w]`.
+#[inline]
+fn cols_acc<T: Scalar>(out: &mut [T], g: &[T], b: &[T], s: T) {
+    let d = out.len();
+    for (row, &bw) in g.chunks_exact(d).zip(b) {
+        let f = bw * s;
+        for (o, &gc) in out.iter_mut().zip(row) {
+            *o += gc * f;
+        }
+    }
+}
+
+/// Reverse mode of [`mul_exp`]. On entry `grad` is ∂ℓ/∂(a ⊗ exp Δ); on exit it is ∂ℓ/∂a, and
+/// ∂ℓ/∂Δ is added to `grad_delta`. `a` is the step's input.
+///
+/// Levels are processed upwards: level k's output gradient only flows into levels below k, which
+/// have already been read, so `grad` can be overwritten in place.
+pub(crate) fn mul_exp_backward<T: Scalar>(
+    levels: &Levels,
+    a: &[T],
+    delta: &[T],
+    grad: &mut [T],
+    grad_delta: &mut [T],
+    scratch: &mut ExpScratch<T>,
+) {
+    let d = levels.d;
+    scratch.scale(levels, delta);
+    for (g, &gk) in grad_delta.iter_mut().zip(&grad[..d]) {
+        *g += gk;
+    }
+    for k in 2..=levels.depth {
+        horner_terms(levels, a, scratch, k);
+        let ExpScratch { horner, horner_grad, .. } = scratch;
+        // T_k = B_{k−1} ⊗ Δ + A_k.
+        {
+            let gk = &grad[levels.sig_offset[k]..levels.sig_offset[k + 1]];
+            let b = &horner[levels.sig_offset[k - 1]..levels.sig_offset[k]];
+            let gb = &mut horner_grad[levels.sig_offset[k - 1]..levels.sig_offset[k]];
+            rows_dot(gb, gk, delta, T::ONE);
+            cols_acc(grad_delta, gk, b, T::ONE);
+        }
+        // B_i = B_{i−1} ⊗ Δ/m + A_i, m = k − i + 1, for i = k−1 down to 2.
+        for i in (2..k).rev() {
+            let m = k - i + 1;
+            let inv = T::ONE / T::from_f64(m as f64);
+            let (lower, upper) = horner_grad.split_at_mut(levels.sig_offset[i]);
+            let gbi = &upper[..levels.size[i]];
+            for (g, &x) in grad[levels.sig_offset[i]..levels.sig_offset[i + 1]].iter_mut().zip(gbi.iter()) {
+                *g += x;
+            }
+            let gprev = &mut lower[levels.sig_offset[i - 1]..];
+            rows_dot(gprev, gbi, delta, inv);
+            cols_acc(grad_delta, gbi, &horner[levels.sig_offset[i - 1]..levels.sig_offset[i]], inv);
+        }
+        // B₁ = Δ/k + A₁.
+        let gb1 = &horner_grad[..d];
+        let inv = T::ONE / T::from_f64(k as f64);
+        for ((g, gd), &x) in grad[..d].iter_mut().zip(grad_delta.iter_mut()).zip(gb1) {
+            *g += x;
+            *gd += x * inv;
+        }
+    }
+}
