@@ -8,8 +8,8 @@
 
 use crate::parallel::for_batch;
 use crate::paths::zeroed;
-use crate::signature::{BackwardWork, signature_of};
-use crate::tensor::{ExpScratch, Levels};
+use crate::signature::{BackwardWork, signature_reversed};
+use crate::tensor::{ExpScratch, Levels, dot};
 use crate::{BackwardMode, Error, LyndonBasis, Paths, Result, Scalar, Signature};
 
 /// Log-signature of depth D in the Lyndon basis (iisignature's order and values).
@@ -154,7 +154,8 @@ impl LogSignature {
 struct LogWork<T> {
     scratch: ExpScratch<T>,
     delta: Vec<T>,
-    /// S in signature layout.
+    /// S in signature layout, reversed then lexicographic.
+    state: Vec<T>,
     sig: Vec<T>,
     /// log S in signature layout (or its gradient during the backward pass).
     log: Vec<T>,
@@ -174,6 +175,7 @@ impl<T: Scalar> LogWork<T> {
         Self {
             scratch: ExpScratch::new(levels),
             delta: vec![T::ZERO; levels.d],
+            state: vec![T::ZERO; levels.sig_len()],
             sig: vec![T::ZERO; levels.sig_len()],
             log: vec![T::ZERO; levels.sig_len()],
             x: vec![T::ZERO; full],
@@ -186,7 +188,8 @@ impl<T: Scalar> LogWork<T> {
 
     /// `self.log` ← log S(path); keeps S, X and the R_n for the backward pass.
     fn log_signature(&mut self, levels: &Levels, path: &[T]) {
-        signature_of(levels, path, &mut self.sig, &mut self.delta, &mut self.scratch);
+        signature_reversed(levels, path, &mut self.state, &mut self.delta, &mut self.scratch);
+        levels.to_lexicographic(&self.state, &mut self.sig);
         let (full, depth) = (levels.sig_len() + 1, levels.depth);
         self.x[0] = T::ZERO;
         self.x[1..].copy_from_slice(&self.sig);
@@ -289,20 +292,27 @@ fn levy_forward<T: Scalar>(path: &[T], d: usize, out: &mut [T]) {
         return;
     }
     areas.fill(T::ZERO);
-    let half = T::from_f64(0.5);
-    // y_0 = 0, so the sum starts at t = 1: y_t ⊗ y_{t+1} − y_{t+1} ⊗ y_t.
+    let relative = |t: usize, y: &mut Vec<T>| {
+        y.clear();
+        y.extend(path[t * d..(t + 1) * d].iter().zip(first).map(|(&x, &f)| x - f));
+    };
+    let (mut now, mut next) = (Vec::with_capacity(d), Vec::with_capacity(d));
+    relative(1.min(length - 1), &mut next);
+    // y_0 = 0, so t = 0 adds nothing; each step adds y_t ⊗ y_{t+1} − y_{t+1} ⊗ y_t above the diagonal.
     for t in 1..length.saturating_sub(1) {
-        let (now, next) = (&path[t * d..(t + 1) * d], &path[(t + 1) * d..(t + 2) * d]);
+        std::mem::swap(&mut now, &mut next);
+        relative(t + 1, &mut next);
         let mut at = 0;
-        for i in 0..d {
-            let (yi, yi_next) = (now[i] - first[i], next[i] - first[i]);
+        for i in 0..d - 1 {
+            let (yi, yi_next) = (now[i], next[i]);
             let row = &mut areas[at..at + d - 1 - i];
-            for (((a, &nj), &xj), &fj) in row.iter_mut().zip(&next[i + 1..]).zip(&now[i + 1..]).zip(&first[i + 1..]) {
-                *a += yi * (nj - fj) - (xj - fj) * yi_next;
+            for ((a, &nj), &yj) in row.iter_mut().zip(&next[i + 1..]).zip(&now[i + 1..]) {
+                *a += yi * nj - yj * yi_next;
             }
             at += d - 1 - i;
         }
     }
+    let half = T::from_f64(0.5);
     for a in areas {
         *a *= half;
     }
@@ -319,7 +329,8 @@ fn levy_backward<T: Scalar>(path: &[T], d: usize, grad: &[T], grad_path: &mut [T
     if areas.is_empty() || length < 3 {
         return;
     }
-    // G antisymmetric, G_ij = g_ij / 2 (i < j): ∂/∂y_t = G (y_{t+1} − y_{t−1}), y_{−1} = y_L = 0.
+    // With G antisymmetric, G_ij = g_ij / 2 (i < j), the areas' part of ℓ is Σ_t y_tᵀ G y_{t+1},
+    // so ∂ℓ/∂y_t = G (y_{t+1} − y_{t−1}) with y_L = 0; and y_t = X_t − X_0 for t ≥ 1.
     let half = T::from_f64(0.5);
     let mut g = vec![T::ZERO; d * d];
     let mut at = 0;
@@ -330,17 +341,26 @@ fn levy_backward<T: Scalar>(path: &[T], d: usize, grad: &[T], grad_path: &mut [T
             at += 1;
         }
     }
-    let first = &path[..d];
-    let y = |t: usize, c: usize| if t < length { path[t * d + c] - first[c] } else { T::ZERO };
     let mut diff = vec![T::ZERO; d];
+    let mut total = vec![T::ZERO; d];
     for t in 1..length {
-        for (c, v) in diff.iter_mut().enumerate() {
-            *v = y(t + 1, c) - y(t - 1, c);
+        let before = &path[(t - 1) * d..t * d];
+        if t + 1 < length {
+            for ((v, &a), &b) in diff.iter_mut().zip(&path[(t + 1) * d..(t + 2) * d]).zip(before) {
+                *v = a - b;
+            }
+        } else {
+            for ((v, &f), &b) in diff.iter_mut().zip(&path[..d]).zip(before) {
+                *v = f - b;
+            }
         }
-        for i in 0..d {
-            let gi: T = g[i * d..(i + 1) * d].iter().zip(&diff).map(|(&a, &b)| a * b).sum();
-            grad_path[t * d + i] += gi;
-            grad_path[i] -= gi;
+        for (i, (out, sum)) in grad_path[t * d..(t + 1) * d].iter_mut().zip(total.iter_mut()).enumerate() {
+            let gi = dot(&g[i * d..(i + 1) * d], &diff);
+            *out += gi;
+            *sum += gi;
         }
+    }
+    for (out, &sum) in grad_path[..d].iter_mut().zip(&total) {
+        *out -= sum;
     }
 }

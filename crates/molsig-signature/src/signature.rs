@@ -99,9 +99,11 @@ impl Signature {
         for_batch(&mut out, self.len(), self.threads, |first, chunk| {
             let mut scratch = ExpScratch::new(levels);
             let mut delta = vec![T::ZERO; d];
+            let mut state = vec![T::ZERO; levels.sig_len()];
             for (i, sig) in chunk.chunks_exact_mut(levels.sig_len()).enumerate() {
                 let path = paths.path(first + i);
-                signature_of(levels, path, sig, &mut delta, &mut scratch);
+                signature_reversed(levels, path, &mut state, &mut delta, &mut scratch);
+                levels.to_lexicographic(&state, sig);
             }
         });
         Ok(out)
@@ -120,15 +122,14 @@ impl Signature {
         for_batch(&mut out, self.len() * length, self.threads, |first, chunk| {
             let mut scratch = ExpScratch::new(levels);
             let mut delta = vec![T::ZERO; d];
+            let mut state = vec![T::ZERO; levels.sig_len()];
             for (i, stream) in chunk.chunks_exact_mut(levels.sig_len() * length).enumerate() {
                 let path = paths.path(first + i);
-                let n = levels.sig_len();
-                for t in 1..length {
-                    let (done, rest) = stream.split_at_mut(t * n);
-                    let sig = &mut rest[..n];
-                    sig.copy_from_slice(&done[(t - 1) * n..]);
+                state.fill(T::ZERO);
+                for (t, sig) in stream.chunks_exact_mut(levels.sig_len()).enumerate().skip(1) {
                     increment(path, d, t - 1, &mut delta);
-                    mul_exp(levels, sig, &delta, &mut scratch);
+                    mul_exp(levels, &mut state, &delta, &mut scratch);
+                    levels.to_lexicographic(&state, sig);
                 }
             }
         });
@@ -159,12 +160,14 @@ impl Signature {
         for_batch(&mut out, self.len() * intervals.len(), self.threads, |first, chunk| {
             let mut scratch = ExpScratch::new(levels);
             let mut delta = vec![T::ZERO; d];
+            let mut state = vec![T::ZERO; levels.sig_len()];
             let per_path = levels.sig_len() * intervals.len();
             for (i, sigs) in chunk.chunks_exact_mut(per_path.max(1)).enumerate() {
                 let path = paths.path(first + i);
                 for (sig, range) in sigs.chunks_exact_mut(levels.sig_len()).zip(intervals) {
                     let part = &path[range.start() * d..(range.end() + 1) * d];
-                    signature_of(levels, part, sig, &mut delta, &mut scratch);
+                    signature_reversed(levels, part, &mut state, &mut delta, &mut scratch);
+                    levels.to_lexicographic(&state, sig);
                 }
             }
         });
@@ -207,26 +210,26 @@ pub(crate) fn increment<T: Scalar>(path: &[T], d: usize, t: usize, delta: &mut [
     }
 }
 
-/// Signature of one `[length, d]` path into `sig` (signature layout).
-pub(crate) fn signature_of<T: Scalar>(
+/// Signature of one `[length, d]` path into `state` (signature layout, reversed).
+pub(crate) fn signature_reversed<T: Scalar>(
     levels: &Levels,
     path: &[T],
-    sig: &mut [T],
+    state: &mut [T],
     delta: &mut [T],
     scratch: &mut ExpScratch<T>,
 ) {
     let d = levels.d;
-    sig.fill(T::ZERO);
+    state.fill(T::ZERO);
     for t in 0..path.len() / d - 1 {
         increment(path, d, t, delta);
-        mul_exp(levels, sig, delta, scratch);
+        mul_exp(levels, state, delta, scratch);
     }
 }
 
 /// Per-thread buffers for the backward pass.
 pub(crate) struct BackwardWork<T> {
     scratch: ExpScratch<T>,
-    /// ∂ℓ/∂S_{t+1}, turned into ∂ℓ/∂S_t step by step.
+    /// ∂ℓ/∂S_{t+1}, turned into ∂ℓ/∂S_t step by step (reversed layout, like every state here).
     grad: Vec<T>,
     /// S_t during the walk back.
     state: Vec<T>,
@@ -253,8 +256,10 @@ impl<T: Scalar> BackwardWork<T> {
         &mut self.grad
     }
 
-    /// Adds ∂ℓ/∂path to `grad_path`, given ∂ℓ/∂S in `self.grad` (consumed).
+    /// Adds ∂ℓ/∂path to `grad_path`, given ∂ℓ/∂S in `self.grad` (lexicographic; consumed).
     pub(crate) fn run(&mut self, levels: &Levels, path: &[T], mode: BackwardMode, grad_path: &mut [T]) {
+        levels.to_reversed(&self.grad, &mut self.state);
+        std::mem::swap(&mut self.grad, &mut self.state);
         let checkpoint = match mode {
             BackwardMode::Auto => std::mem::size_of::<T>() < 8,
             BackwardMode::Inverse => false,
@@ -282,7 +287,7 @@ impl<T: Scalar> BackwardWork<T> {
     fn inverse(&mut self, levels: &Levels, path: &[T], grad_path: &mut [T]) {
         let d = levels.d;
         let steps = path.len() / d - 1;
-        signature_of(levels, path, &mut self.state, &mut self.delta, &mut self.scratch);
+        signature_reversed(levels, path, &mut self.state, &mut self.delta, &mut self.scratch);
         for t in (0..steps).rev() {
             if t == 0 {
                 self.state.fill(T::ZERO);

@@ -7,7 +7,13 @@
 //! The hot loop is [`mul_exp`], Chen's step A ← A ⊗ exp(Δ) fused into one Horner pass per level
 //! (as in signatory): level k of the result is
 //! `((Δ/k + A₁) ⊗ Δ/(k−1) + A₂) ⊗ … ⊗ Δ/1 + A_k`, so exp(Δ) is never formed and each output word
-//! costs one multiply-add. Inner loops run over the last letter, contiguous, so they vectorise.
+//! costs one multiply-add.
+//!
+//! While a path is walked, states are kept in *reversed layout*: word (i₁…i_k) at index
+//! Σ_q i_q d^{q−1}, the newest letter most significant. Appending a letter c then touches one
+//! contiguous block of d^{k−1} values per c (`out[c·n..][w] = b[w]·Δ_c + …`), a long axpy that
+//! vectorises even for d = 3, where lexicographic rows would be 3 values long. [`Levels::to_lexicographic`]
+//! converts once per output.
 
 use crate::{Error, Result, Scalar};
 
@@ -106,6 +112,42 @@ impl Levels {
         &sig[self.sig_offset[k]..self.sig_offset[k + 1]]
     }
 
+    /// Copies a reversed-layout signature into lexicographic order.
+    pub fn to_lexicographic<T: Scalar>(&self, reversed: &[T], lexicographic: &mut [T]) {
+        self.permute(|r, l| lexicographic[l] = reversed[r]);
+    }
+
+    /// Copies a lexicographic signature into reversed layout.
+    pub fn to_reversed<T: Scalar>(&self, lexicographic: &[T], reversed: &mut [T]) {
+        self.permute(|r, l| reversed[r] = lexicographic[l]);
+    }
+
+    /// Calls `f(reversed index, lexicographic index)` for every word, walking the reversed index
+    /// in order with an odometer over the letters (no divisions).
+    fn permute(&self, mut f: impl FnMut(usize, usize)) {
+        let d = self.d;
+        let mut letters = vec![0_usize; self.depth];
+        for k in 1..=self.depth {
+            let offset = self.sig_offset[k];
+            letters[..k].fill(0);
+            let mut lex = 0;
+            for r in 0..self.size[k] {
+                f(offset + r, offset + lex);
+                // Increment the first letter (least significant in reversed order), carrying.
+                for q in 0..k {
+                    let weight = self.size[k - 1 - q];
+                    letters[q] += 1;
+                    lex += weight;
+                    if letters[q] < d {
+                        break;
+                    }
+                    letters[q] = 0;
+                    lex -= d * weight;
+                }
+            }
+        }
+    }
+
     /// Level k of a full-layout buffer (k = 0 is the scalar).
     pub fn full_level<'a, T>(&self, full: &'a [T], k: usize) -> &'a [T] {
         let at = self.full_offset(k);
@@ -141,23 +183,23 @@ impl<T: Scalar> ExpScratch<T> {
     }
 }
 
-/// `out[w·d + c] = b[w]·x[c] + add[w·d + c]`: one level of Horner (b ⊗ x + add).
+/// Reversed layout: `out[c·n + w] = b[w]·x[c] + add[c·n + w]`, n = `b.len()` (b ⊗ x + add).
 #[inline]
 fn outer_add<T: Scalar>(out: &mut [T], b: &[T], x: &[T], add: &[T]) {
-    let d = x.len();
-    for ((row, add_row), &bw) in out.chunks_exact_mut(d).zip(add.chunks_exact(d)).zip(b) {
-        for ((o, &a), &xc) in row.iter_mut().zip(add_row).zip(x) {
+    let n = b.len();
+    for ((block, add_block), &xc) in out.chunks_exact_mut(n).zip(add.chunks_exact(n)).zip(x) {
+        for ((o, &a), &bw) in block.iter_mut().zip(add_block).zip(b) {
             *o = bw * xc + a;
         }
     }
 }
 
-/// `out[w·d + c] += b[w]·x[c]`.
+/// Reversed layout: `out[c·n + w] += b[w]·x[c]`.
 #[inline]
 fn outer_acc<T: Scalar>(out: &mut [T], b: &[T], x: &[T]) {
-    let d = x.len();
-    for (row, &bw) in out.chunks_exact_mut(d).zip(b) {
-        for (o, &xc) in row.iter_mut().zip(x) {
+    let n = b.len();
+    for (block, &xc) in out.chunks_exact_mut(n).zip(x) {
+        for (o, &bw) in block.iter_mut().zip(b) {
             *o += bw * xc;
         }
     }
@@ -180,7 +222,7 @@ fn horner_terms<T: Scalar>(levels: &Levels, a: &[T], scratch: &mut ExpScratch<T>
     }
 }
 
-/// Chen's step in place: `a ← a ⊗ exp(delta)` (signature layout; a's level 0 is 1).
+/// Chen's step in place: `a ← a ⊗ exp(delta)` (signature layout, reversed; a's level 0 is 1).
 pub(crate) fn mul_exp<T: Scalar>(levels: &Levels, a: &mut [T], delta: &[T], scratch: &mut ExpScratch<T>) {
     scratch.scale(levels, delta);
     // Top level first: level k reads the old lower levels.
@@ -194,29 +236,41 @@ pub(crate) fn mul_exp<T: Scalar>(levels: &Levels, a: &mut [T], delta: &[T], scra
     }
 }
 
-/// `dot(row, x)` per row of `g` (rows of length d): `out[w] = s · Σ_c g[w·d + c]·x[c]`.
+/// Reversed layout, transpose of [`outer_acc`] in b: `out[w] = s · Σ_c g[c·n + w]·x[c]`.
 #[inline]
-fn rows_dot<T: Scalar>(out: &mut [T], g: &[T], x: &[T], s: T) {
-    let d = x.len();
-    for (o, row) in out.iter_mut().zip(g.chunks_exact(d)) {
-        let mut acc = T::ZERO;
-        for (&gc, &xc) in row.iter().zip(x) {
-            acc += gc * xc;
+fn contract_letter<T: Scalar>(out: &mut [T], g: &[T], x: &[T], s: T) {
+    out.fill(T::ZERO);
+    let n = out.len();
+    for (block, &xc) in g.chunks_exact(n).zip(x) {
+        let f = xc * s;
+        for (o, &gv) in out.iter_mut().zip(block) {
+            *o += gv * f;
         }
-        *o = acc * s;
     }
 }
 
-/// `out[c] += s · Σ_w g[w·d + c]·b[w]`.
+/// Reversed layout, transpose of [`outer_acc`] in x: `out[c] += s · Σ_w g[c·n + w]·b[w]`.
 #[inline]
-fn cols_acc<T: Scalar>(out: &mut [T], g: &[T], b: &[T], s: T) {
-    let d = out.len();
-    for (row, &bw) in g.chunks_exact(d).zip(b) {
-        let f = bw * s;
-        for (o, &gc) in out.iter_mut().zip(row) {
-            *o += gc * f;
+fn contract_prefix<T: Scalar>(out: &mut [T], g: &[T], b: &[T], s: T) {
+    for (o, block) in out.iter_mut().zip(g.chunks_exact(b.len())) {
+        *o += dot(block, b) * s;
+    }
+}
+
+/// Dot product with eight independent sums, so the compiler can vectorise it (one running sum
+/// would force strictly sequential floating-point additions).
+#[inline]
+pub(crate) fn dot<T: Scalar>(a: &[T], b: &[T]) -> T {
+    let mut lanes = [T::ZERO; 8];
+    let (a8, a_rest) = a.as_chunks::<8>();
+    let (b8, b_rest) = b.as_chunks::<8>();
+    for (x, y) in a8.iter().zip(b8) {
+        for i in 0..8 {
+            lanes[i] += x[i] * y[i];
         }
     }
+    let tail: T = a_rest.iter().zip(b_rest).map(|(&x, &y)| x * y).sum();
+    lanes.iter().copied().sum::<T>() + tail
 }
 
 /// Reverse mode of [`mul_exp`]. On entry `grad` is ∂ℓ/∂(a ⊗ exp Δ); on exit it is ∂ℓ/∂a, and
@@ -245,8 +299,8 @@ pub(crate) fn mul_exp_backward<T: Scalar>(
             let gk = &grad[levels.sig_offset[k]..levels.sig_offset[k + 1]];
             let b = &horner[levels.sig_offset[k - 1]..levels.sig_offset[k]];
             let gb = &mut horner_grad[levels.sig_offset[k - 1]..levels.sig_offset[k]];
-            rows_dot(gb, gk, delta, T::ONE);
-            cols_acc(grad_delta, gk, b, T::ONE);
+            contract_letter(gb, gk, delta, T::ONE);
+            contract_prefix(grad_delta, gk, b, T::ONE);
         }
         // B_i = B_{i−1} ⊗ Δ/m + A_i, m = k − i + 1, for i = k−1 down to 2.
         for i in (2..k).rev() {
@@ -258,8 +312,8 @@ pub(crate) fn mul_exp_backward<T: Scalar>(
                 *g += x;
             }
             let gprev = &mut lower[levels.sig_offset[i - 1]..];
-            rows_dot(gprev, gbi, delta, inv);
-            cols_acc(grad_delta, gbi, &horner[levels.sig_offset[i - 1]..levels.sig_offset[i]], inv);
+            contract_letter(gprev, gbi, delta, inv);
+            contract_prefix(grad_delta, gbi, &horner[levels.sig_offset[i - 1]..levels.sig_offset[i]], inv);
         }
         // B₁ = Δ/k + A₁.
         let gb1 = &horner_grad[..d];
