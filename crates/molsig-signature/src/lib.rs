@@ -18,6 +18,8 @@
 #![warn(missing_docs)]
 // Docs here are mathematics (X_t, S_{t+1}, R_n), not code identifiers.
 #![allow(clippy::doc_markdown)]
+// The hot path is force-inlined into its AVX2 copy on purpose (see `simd`).
+#![allow(clippy::inline_always)]
 
 mod augment;
 mod error;
@@ -29,6 +31,7 @@ mod parallel;
 mod paths;
 mod scalar;
 mod signature;
+mod simd;
 mod tensor;
 
 pub use augment::Augment;

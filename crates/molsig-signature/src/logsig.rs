@@ -8,7 +8,8 @@
 
 use crate::parallel::for_batch;
 use crate::paths::zeroed;
-use crate::signature::{BackwardWork, signature_reversed};
+use crate::signature::{BackwardWork, backward_wide, signature_wide};
+use crate::simd::wide;
 use crate::tensor::{ExpScratch, Levels, dot};
 use crate::{BackwardMode, Error, LyndonBasis, Paths, Result, Scalar, Signature};
 
@@ -84,7 +85,7 @@ impl LogSignature {
             for (i, coords) in chunk.chunks_exact_mut(self.len()).enumerate() {
                 let path = paths.path(first + i);
                 if levels.depth <= 2 {
-                    levy_forward(path, levels.d, coords);
+                    levy_forward_wide(path, levels.d, coords);
                 } else {
                     work.log_signature(levels, path);
                     self.basis.project(&work.log, coords);
@@ -136,14 +137,14 @@ impl LogSignature {
                 let b = first + i;
                 let path = paths.path(b);
                 if levels.depth <= 2 {
-                    levy_backward(path, levels.d, &grad[b * n..(b + 1) * n], grad_path);
+                    levy_backward_wide(path, levels.d, &grad[b * n..(b + 1) * n], grad_path);
                     continue;
                 }
                 work.log_signature(levels, path);
                 coords_grad.copy_from_slice(&grad[b * n..(b + 1) * n]);
                 self.basis.project_backward(&mut coords_grad, &mut work.log);
                 work.log_backward(levels, backward.grad_mut());
-                backward.run(levels, path, mode, grad_path);
+                backward_wide(&mut backward, levels, path, mode, grad_path);
             }
         });
         Ok(out)
@@ -188,7 +189,7 @@ impl<T: Scalar> LogWork<T> {
 
     /// `self.log` ← log S(path); keeps S, X and the R_n for the backward pass.
     fn log_signature(&mut self, levels: &Levels, path: &[T]) {
-        signature_reversed(levels, path, &mut self.state, &mut self.delta, &mut self.scratch);
+        signature_wide(levels, path, &mut self.state, &mut self.delta, &mut self.scratch);
         levels.to_lexicographic(&self.state, &mut self.sig);
         let (full, depth) = (levels.sig_len() + 1, levels.depth);
         self.x[0] = T::ZERO;
@@ -280,7 +281,17 @@ fn product_backward<T: Scalar>(
     }
 }
 
+wide!(
+    /// [`levy_forward`], vectorised as wide as the CPU allows.
+    fn levy_forward_wide<T>(path: &[T], d: usize, out: &mut [T]) => levy_forward;
+);
+wide!(
+    /// [`levy_backward`], vectorised as wide as the CPU allows.
+    fn levy_backward_wide<T>(path: &[T], d: usize, grad: &[T], grad_path: &mut [T]) => levy_backward;
+);
+
 /// Depth ≤ 2 log-signature of one `[length, d]` path: increments, then Lévy areas (if room).
+#[inline(always)]
 fn levy_forward<T: Scalar>(path: &[T], d: usize, out: &mut [T]) {
     let length = path.len() / d;
     let (first, last) = (&path[..d], &path[(length - 1) * d..]);
@@ -319,6 +330,7 @@ fn levy_forward<T: Scalar>(path: &[T], d: usize, out: &mut [T]) {
 }
 
 /// Reverse mode of [`levy_forward`].
+#[inline(always)]
 fn levy_backward<T: Scalar>(path: &[T], d: usize, grad: &[T], grad_path: &mut [T]) {
     let length = path.len() / d;
     for c in 0..d {

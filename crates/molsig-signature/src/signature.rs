@@ -4,6 +4,7 @@ use std::ops::RangeInclusive;
 
 use crate::parallel::{default_threads, for_batch};
 use crate::paths::zeroed;
+use crate::simd::wide;
 use crate::tensor::{ExpScratch, Levels, mul_exp, mul_exp_backward};
 use crate::{Error, Paths, Result, Scalar};
 
@@ -102,7 +103,7 @@ impl Signature {
             let mut state = vec![T::ZERO; levels.sig_len()];
             for (i, sig) in chunk.chunks_exact_mut(levels.sig_len()).enumerate() {
                 let path = paths.path(first + i);
-                signature_reversed(levels, path, &mut state, &mut delta, &mut scratch);
+                signature_wide(levels, path, &mut state, &mut delta, &mut scratch);
                 levels.to_lexicographic(&state, sig);
             }
         });
@@ -128,7 +129,7 @@ impl Signature {
                 state.fill(T::ZERO);
                 for (t, sig) in stream.chunks_exact_mut(levels.sig_len()).enumerate().skip(1) {
                     increment(path, d, t - 1, &mut delta);
-                    mul_exp(levels, &mut state, &delta, &mut scratch);
+                    mul_exp_wide(levels, &mut state, &delta, &mut scratch);
                     levels.to_lexicographic(&state, sig);
                 }
             }
@@ -166,7 +167,7 @@ impl Signature {
                 let path = paths.path(first + i);
                 for (sig, range) in sigs.chunks_exact_mut(levels.sig_len()).zip(intervals) {
                     let part = &path[range.start() * d..(range.end() + 1) * d];
-                    signature_reversed(levels, part, &mut state, &mut delta, &mut scratch);
+                    signature_wide(levels, part, &mut state, &mut delta, &mut scratch);
                     levels.to_lexicographic(&state, sig);
                 }
             }
@@ -194,7 +195,7 @@ impl Signature {
                 let b = first + i;
                 let path = paths.path(b);
                 work.grad.copy_from_slice(&grad[b * n..(b + 1) * n]);
-                work.run(levels, path, mode, grad_path);
+                backward_wide(&mut work, levels, path, mode, grad_path);
             }
         });
         Ok(out)
@@ -202,7 +203,7 @@ impl Signature {
 }
 
 /// Δ_t = X_{t+1} − X_t.
-#[inline]
+#[inline(always)]
 pub(crate) fn increment<T: Scalar>(path: &[T], d: usize, t: usize, delta: &mut [T]) {
     let (now, next) = (&path[t * d..(t + 1) * d], &path[(t + 1) * d..(t + 2) * d]);
     for ((x, &a), &b) in delta.iter_mut().zip(now).zip(next) {
@@ -210,7 +211,21 @@ pub(crate) fn increment<T: Scalar>(path: &[T], d: usize, t: usize, delta: &mut [
     }
 }
 
+wide!(
+    /// [`signature_reversed`], vectorised as wide as the CPU allows.
+    fn signature_wide<T>(levels: &Levels, path: &[T], state: &mut [T], delta: &mut [T], scratch: &mut ExpScratch<T>) => signature_reversed;
+);
+wide!(
+    /// [`mul_exp`], vectorised as wide as the CPU allows.
+    fn mul_exp_wide<T>(levels: &Levels, a: &mut [T], delta: &[T], scratch: &mut ExpScratch<T>) => mul_exp;
+);
+wide!(
+    /// [`BackwardWork::run`], vectorised as wide as the CPU allows.
+    fn backward_wide<T>(work: &mut BackwardWork<T>, levels: &Levels, path: &[T], mode: BackwardMode, grad_path: &mut [T]) => BackwardWork::run;
+);
+
 /// Signature of one `[length, d]` path into `state` (signature layout, reversed).
+#[inline(always)]
 pub(crate) fn signature_reversed<T: Scalar>(
     levels: &Levels,
     path: &[T],
@@ -257,6 +272,7 @@ impl<T: Scalar> BackwardWork<T> {
     }
 
     /// Adds ∂ℓ/∂path to `grad_path`, given ∂ℓ/∂S in `self.grad` (lexicographic; consumed).
+    #[inline(always)]
     pub(crate) fn run(&mut self, levels: &Levels, path: &[T], mode: BackwardMode, grad_path: &mut [T]) {
         levels.to_reversed(&self.grad, &mut self.state);
         std::mem::swap(&mut self.grad, &mut self.state);
@@ -273,6 +289,7 @@ impl<T: Scalar> BackwardWork<T> {
     }
 
     /// One step back: `state` holds S_t; `self.grad` goes from ∂/∂S_{t+1} to ∂/∂S_t.
+    #[inline(always)]
     fn step_back(&mut self, levels: &Levels, path: &[T], t: usize, grad_path: &mut [T]) {
         let d = levels.d;
         increment(path, d, t, &mut self.delta);
@@ -284,6 +301,7 @@ impl<T: Scalar> BackwardWork<T> {
         }
     }
 
+    #[inline(always)]
     fn inverse(&mut self, levels: &Levels, path: &[T], grad_path: &mut [T]) {
         let d = levels.d;
         let steps = path.len() / d - 1;
@@ -302,6 +320,7 @@ impl<T: Scalar> BackwardWork<T> {
         }
     }
 
+    #[inline(always)]
     fn checkpointed(&mut self, levels: &Levels, path: &[T], grad_path: &mut [T]) {
         let (d, n) = (levels.d, levels.sig_len());
         let steps = path.len() / d - 1;

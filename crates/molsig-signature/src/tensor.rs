@@ -134,14 +134,13 @@ impl Levels {
             for r in 0..self.size[k] {
                 f(offset + r, offset + lex);
                 // Increment the first letter (least significant in reversed order), carrying.
-                for q in 0..k {
-                    let weight = self.size[k - 1 - q];
-                    letters[q] += 1;
+                for (letter, &weight) in letters[..k].iter_mut().zip(self.size[..k].iter().rev()) {
+                    *letter += 1;
                     lex += weight;
-                    if letters[q] < d {
+                    if *letter < d {
                         break;
                     }
-                    letters[q] = 0;
+                    *letter = 0;
                     lex -= d * weight;
                 }
             }
@@ -158,6 +157,8 @@ impl Levels {
 /// Scratch for [`mul_exp`] and [`mul_exp_backward`]: Δ/m for m = 1..=D and one Horner buffer per
 /// level below D (and their gradients).
 pub(crate) struct ExpScratch<T> {
+    /// 1/m for m = 1..=D.
+    inverse: Vec<T>,
     scaled: Vec<T>,
     horner: Vec<T>,
     horner_grad: Vec<T>,
@@ -167,27 +168,32 @@ impl<T: Scalar> ExpScratch<T> {
     pub fn new(levels: &Levels) -> Self {
         let below_top = levels.sig_offset[levels.depth];
         Self {
+            inverse: (1..=levels.depth).map(|m| T::ONE / T::from_f64(m as f64)).collect(),
             scaled: vec![T::ZERO; levels.d * levels.depth],
             horner: vec![T::ZERO; below_top],
             horner_grad: vec![T::ZERO; below_top],
         }
     }
 
+    #[inline(always)]
     fn scale(&mut self, levels: &Levels, delta: &[T]) {
-        for m in 1..=levels.depth {
-            let inv = T::ONE / T::from_f64(m as f64);
-            for (s, &x) in self.scaled[(m - 1) * levels.d..m * levels.d].iter_mut().zip(delta) {
+        for (m, &inv) in self.inverse.iter().enumerate() {
+            for (s, &x) in self.scaled[m * levels.d..(m + 1) * levels.d].iter_mut().zip(delta) {
                 *s = x * inv;
             }
         }
     }
 }
 
+// The block loops below index by `c·n` instead of `chunks_exact(n)`: the chunk count would cost
+// an integer division per call, and these run a dozen times per path step.
+
 /// Reversed layout: `out[c·n + w] = b[w]·x[c] + add[c·n + w]`, n = `b.len()` (b ⊗ x + add).
-#[inline]
+#[inline(always)]
 fn outer_add<T: Scalar>(out: &mut [T], b: &[T], x: &[T], add: &[T]) {
     let n = b.len();
-    for ((block, add_block), &xc) in out.chunks_exact_mut(n).zip(add.chunks_exact(n)).zip(x) {
+    for (c, &xc) in x.iter().enumerate() {
+        let (block, add_block) = (&mut out[c * n..(c + 1) * n], &add[c * n..(c + 1) * n]);
         for ((o, &a), &bw) in block.iter_mut().zip(add_block).zip(b) {
             *o = bw * xc + a;
         }
@@ -195,17 +201,18 @@ fn outer_add<T: Scalar>(out: &mut [T], b: &[T], x: &[T], add: &[T]) {
 }
 
 /// Reversed layout: `out[c·n + w] += b[w]·x[c]`.
-#[inline]
+#[inline(always)]
 fn outer_acc<T: Scalar>(out: &mut [T], b: &[T], x: &[T]) {
     let n = b.len();
-    for (block, &xc) in out.chunks_exact_mut(n).zip(x) {
-        for (o, &bw) in block.iter_mut().zip(b) {
+    for (c, &xc) in x.iter().enumerate() {
+        for (o, &bw) in out[c * n..(c + 1) * n].iter_mut().zip(b) {
             *o += bw * xc;
         }
     }
 }
 
 /// Horner buffers B₁..B_{k−1} for level k (B₁ = Δ/k + A₁, B_i = B_{i−1} ⊗ Δ/(k−i+1) + A_i).
+#[inline(always)]
 fn horner_terms<T: Scalar>(levels: &Levels, a: &[T], scratch: &mut ExpScratch<T>, k: usize) {
     let d = levels.d;
     let ExpScratch { scaled, horner, .. } = scratch;
@@ -223,6 +230,7 @@ fn horner_terms<T: Scalar>(levels: &Levels, a: &[T], scratch: &mut ExpScratch<T>
 }
 
 /// Chen's step in place: `a ← a ⊗ exp(delta)` (signature layout, reversed; a's level 0 is 1).
+#[inline(always)]
 pub(crate) fn mul_exp<T: Scalar>(levels: &Levels, a: &mut [T], delta: &[T], scratch: &mut ExpScratch<T>) {
     scratch.scale(levels, delta);
     // Top level first: level k reads the old lower levels.
@@ -237,29 +245,30 @@ pub(crate) fn mul_exp<T: Scalar>(levels: &Levels, a: &mut [T], delta: &[T], scra
 }
 
 /// Reversed layout, transpose of [`outer_acc`] in b: `out[w] = s · Σ_c g[c·n + w]·x[c]`.
-#[inline]
+#[inline(always)]
 fn contract_letter<T: Scalar>(out: &mut [T], g: &[T], x: &[T], s: T) {
     out.fill(T::ZERO);
     let n = out.len();
-    for (block, &xc) in g.chunks_exact(n).zip(x) {
+    for (c, &xc) in x.iter().enumerate() {
         let f = xc * s;
-        for (o, &gv) in out.iter_mut().zip(block) {
+        for (o, &gv) in out.iter_mut().zip(&g[c * n..(c + 1) * n]) {
             *o += gv * f;
         }
     }
 }
 
 /// Reversed layout, transpose of [`outer_acc`] in x: `out[c] += s · Σ_w g[c·n + w]·b[w]`.
-#[inline]
+#[inline(always)]
 fn contract_prefix<T: Scalar>(out: &mut [T], g: &[T], b: &[T], s: T) {
-    for (o, block) in out.iter_mut().zip(g.chunks_exact(b.len())) {
-        *o += dot(block, b) * s;
+    let n = b.len();
+    for (c, o) in out.iter_mut().enumerate() {
+        *o += dot(&g[c * n..(c + 1) * n], b) * s;
     }
 }
 
 /// Dot product with eight independent sums, so the compiler can vectorise it (one running sum
 /// would force strictly sequential floating-point additions).
-#[inline]
+#[inline(always)]
 pub(crate) fn dot<T: Scalar>(a: &[T], b: &[T]) -> T {
     let mut lanes = [T::ZERO; 8];
     let (a8, a_rest) = a.as_chunks::<8>();
@@ -278,6 +287,7 @@ pub(crate) fn dot<T: Scalar>(a: &[T], b: &[T]) -> T {
 ///
 /// Levels are processed upwards: level k's output gradient only flows into levels below k, which
 /// have already been read, so `grad` can be overwritten in place.
+#[inline(always)]
 pub(crate) fn mul_exp_backward<T: Scalar>(
     levels: &Levels,
     a: &[T],
@@ -293,7 +303,7 @@ pub(crate) fn mul_exp_backward<T: Scalar>(
     }
     for k in 2..=levels.depth {
         horner_terms(levels, a, scratch, k);
-        let ExpScratch { horner, horner_grad, .. } = scratch;
+        let ExpScratch { horner, horner_grad, inverse, .. } = scratch;
         // T_k = B_{k−1} ⊗ Δ + A_k.
         {
             let gk = &grad[levels.sig_offset[k]..levels.sig_offset[k + 1]];
@@ -304,8 +314,7 @@ pub(crate) fn mul_exp_backward<T: Scalar>(
         }
         // B_i = B_{i−1} ⊗ Δ/m + A_i, m = k − i + 1, for i = k−1 down to 2.
         for i in (2..k).rev() {
-            let m = k - i + 1;
-            let inv = T::ONE / T::from_f64(m as f64);
+            let inv = inverse[k - i];
             let (lower, upper) = horner_grad.split_at_mut(levels.sig_offset[i]);
             let gbi = &upper[..levels.size[i]];
             for (g, &x) in grad[levels.sig_offset[i]..levels.sig_offset[i + 1]].iter_mut().zip(gbi.iter()) {
@@ -317,7 +326,7 @@ pub(crate) fn mul_exp_backward<T: Scalar>(
         }
         // B₁ = Δ/k + A₁.
         let gb1 = &horner_grad[..d];
-        let inv = T::ONE / T::from_f64(k as f64);
+        let inv = inverse[k - 1];
         for ((g, gd), &x) in grad[..d].iter_mut().zip(grad_delta.iter_mut()).zip(gb1) {
             *g += x;
             *gd += x * inv;
