@@ -12,6 +12,11 @@
 //!    WASI (`tools/bench/run-wasi.mjs`): native vs wasm on the same code;
 //! 4. `MDAnalysis` (`tools/bench/mdanalysis_xtc.py`, in the venv `cargo xtask test` uses);
 //! 5. the readers must agree on the file (atoms, frames, a coordinate checksum), then the table.
+//!
+//! Signatures (section `signature`, `bench/signature.rs`): molsig-signature against iisignature and
+//! pySigLib on the same inputs, natively (criterion and `examples/signature_bench.rs`) and in wasm.
+//!
+//! `cargo xtask bench xtc` or `cargo xtask bench signature` runs one of them.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -20,6 +25,8 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
+mod signature;
+
 use crate::cmd::{command, output, root, run, target_dir};
 use crate::setup::lock_version;
 
@@ -27,10 +34,18 @@ use crate::setup::lock_version;
 const ROUNDS: &str = "5";
 const WASI_TARGET: &str = "wasm32-wasip1";
 
-/// Runs every benchmark.
-pub fn all() -> Result<()> {
+/// Runs every benchmark, or only the one named (`xtc`, `signature`).
+pub fn run_named(only: Option<&str>) -> Result<()> {
     let start = Instant::now();
-    xtc()?;
+    match only {
+        None => {
+            xtc()?;
+            signature::measure()?;
+        }
+        Some("xtc") => xtc()?,
+        Some("signature") => signature::measure()?,
+        Some(other) => bail!("unknown benchmark {other:?}: xtc or signature"),
+    }
     eprintln!(
         "xtask bench: done in {:.0} s",
         start.elapsed().as_secs_f64()
@@ -86,10 +101,11 @@ fn json_line(stdout: &str, what: &str) -> Result<String> {
         .with_context(|| format!("{what} printed no JSON line: {stdout:?}"))
 }
 
-/// Frames/s of a criterion case: one frame per iteration, so 1e9 / median ns.
-fn criterion_fps(case: &str) -> Result<f64> {
+/// The median time per iteration of a criterion case, in ns.
+fn criterion_median_ns(group: &str, case: &str) -> Result<f64> {
     let path = target_dir()
-        .join("criterion/xtc_read")
+        .join("criterion")
+        .join(group)
         .join(case)
         .join("new/estimates.json");
     let text =
@@ -97,8 +113,12 @@ fn criterion_fps(case: &str) -> Result<f64> {
     let median = text
         .find("\"median\"")
         .with_context(|| format!("no median in {}", path.display()))?;
-    let ns = number(&text[median..], "point_estimate")?;
-    Ok(1e9 / ns)
+    number(&text[median..], "point_estimate")
+}
+
+/// Frames/s of a criterion case: one frame per iteration, so 1e9 / median ns.
+fn criterion_fps(case: &str) -> Result<f64> {
+    Ok(1e9 / criterion_median_ns("xtc_read", case)?)
 }
 
 /// What one run of `xtc_read_bench` or the `MDAnalysis` script reported.

@@ -6,7 +6,8 @@
 //! - `serve [--port N]`: setup + build + serve `dist/` on <http://127.0.0.1:8080>
 //! - `test`: every test: native (CPU + wgpu on lavapipe), wasm in headless Chromium, browser
 //!   end-to-end, the `MDAnalysis` comparison and a bounded smoke fuzz
-//! - `bench`: benchmarks against reference implementations, written to BENCHMARKS.md
+//! - `bench [xtc|signature]`: benchmarks against reference implementations, written to
+//!   BENCHMARKS.md (all of them, or the one named)
 
 mod bench;
 mod cmd;
@@ -41,10 +42,10 @@ fn main() -> Result<()> {
             serve::serve_forever(port)
         }
         "test" => test::all(),
-        "bench" => bench::all(),
+        "bench" => bench::run_named(rest.first().map(String::as_str)),
         "help" | "--help" | "-h" => {
             println!(
-                "usage: cargo xtask <setup|build-web [--optimize]|serve [--port N]|test|bench>"
+                "usage: cargo xtask <setup|build-web [--optimize]|serve [--port N]|test|bench [xtc|signature]>"
             );
             Ok(())
         }

@@ -2,7 +2,7 @@
 //! known to work together (see the design notes' toolchain facts). When a step cannot run
 //! (not root, no apt), it stops and prints the exact command to run instead.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
@@ -132,16 +132,94 @@ pub const MDANALYSIS: [&str; 2] = ["MDAnalysis==2.11.0", "MDAnalysisTests==2.11.
 
 /// The project's throwaway Python venv under the target dir, with `packages` installed; returns
 /// its interpreter.
-pub fn python_venv(packages: &[&str]) -> Result<std::path::PathBuf> {
-    let venv = crate::cmd::target_dir().join("venv-mdanalysis");
+pub fn python_venv(packages: &[&str]) -> Result<PathBuf> {
+    let python = venv("venv-mdanalysis")?;
+    pip_install(&python, packages)?;
+    Ok(python)
+}
+
+/// Creates the venv `name` under the target dir when missing; returns its interpreter.
+fn venv(name: &str) -> Result<PathBuf> {
+    let venv = crate::cmd::target_dir().join(name);
     let python = venv.join("bin/python");
     if !python.exists() {
         run(command("python3").args(["-m", "venv"]).arg(&venv))?;
     }
+    Ok(python)
+}
+
+fn pip_install(python: &Path, args: &[&str]) -> Result<()> {
     run(command(&python.to_string_lossy())
         .args(["-m", "pip", "install", "-q", "--disable-pip-version-check"])
-        .args(packages))?;
-    Ok(python)
+        .args(args))
+}
+
+/// The version of the distribution `name` installed for `python`, if any.
+fn installed(python: &Path, name: &str) -> Option<String> {
+    let code = format!("import importlib.metadata as m; print(m.version({name:?}))");
+    output(command(&python.to_string_lossy()).args(["-c", &code])).map(|v| v.trim().to_owned())
+}
+
+/// Installs `package` (`name==version`) unless that version is there already.
+fn pip_pinned(python: &Path, package: &str, extra: &[&str]) -> Result<()> {
+    let (name, version) = package
+        .split_once("==")
+        .with_context(|| format!("{package} is not pinned"))?;
+    if installed(python, name).as_deref() == Some(version) {
+        return Ok(());
+    }
+    let mut args = extra.to_vec();
+    args.push(package);
+    pip_install(python, &args)
+}
+
+/// What iisignature's source build needs in the venv first (it has no wheels; `setuptools`
+/// ≥ 70.1 builds wheels without the `wheel` package).
+pub const SIGNATURE_BENCH_BUILD: [&str; 2] = ["numpy==2.4.6", "setuptools==84.2.1"];
+/// The references of the signature benchmark, the versions the reference data was made with.
+pub const IISIGNATURE: &str = "iisignature==0.24";
+pub const PYSIGLIB: &str = "pysiglib==4.0.0";
+/// `pySigLib` imports `PyTorch`; pinned so the venv resolves the same way every time.
+pub const TORCH: &str = "torch==2.15.0";
+/// Free space below which `pySigLib` (`PyTorch` and its CUDA libraries, about 5 GB installed) is not
+/// attempted.
+const PYSIGLIB_MIN_FREE_GB: f64 = 8.0;
+
+/// The venv of the signature benchmark (`cargo xtask bench` only, never `cargo xtask test`):
+/// numpy, then iisignature built from source against it (`--no-build-isolation`), then `pySigLib`
+/// with `PyTorch`. Returns the interpreter and, when `pySigLib` could not be installed, why: the
+/// benchmark then reports pySigLib as missing instead of failing.
+pub fn signature_bench_venv() -> Result<(PathBuf, Option<String>)> {
+    let python = venv("venv-signature-bench")?;
+    for package in SIGNATURE_BENCH_BUILD {
+        pip_pinned(&python, package, &[])?;
+    }
+    pip_pinned(&python, IISIGNATURE, &["--no-build-isolation"])?;
+    let pysiglib_version = PYSIGLIB.split_once("==").map_or("", |(_, v)| v);
+    if installed(&python, "pysiglib").as_deref() == Some(pysiglib_version) {
+        return Ok((python, None));
+    }
+    let target = crate::cmd::target_dir();
+    let free_gb = output(command("df").args(["-Pk"]).arg(&target))
+        .and_then(|df| {
+            let kb: f64 = df.lines().nth(1)?.split_whitespace().nth(3)?.parse().ok()?;
+            Some(kb / 1024.0 / 1024.0)
+        })
+        .unwrap_or(f64::INFINITY);
+    if free_gb < PYSIGLIB_MIN_FREE_GB {
+        let why = format!(
+            "not installed: {PYSIGLIB} pulls in PyTorch (about 5 GB); {free_gb:.1} GB free under {}",
+            target.display()
+        );
+        eprintln!("xtask: pySigLib {why}");
+        return Ok((python, Some(why)));
+    }
+    if let Err(e) = pip_install(&python, &[PYSIGLIB, TORCH]) {
+        let why = format!("`pip install {PYSIGLIB} {TORCH}` failed: {e:#}");
+        eprintln!("xtask: pySigLib {why}");
+        return Ok((python, Some(why)));
+    }
+    Ok((python, None))
 }
 
 #[cfg(test)]
