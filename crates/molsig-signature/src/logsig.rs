@@ -7,7 +7,7 @@
 //! of length 2 in order), which costs d(d−1)/2 per step instead of d².
 
 use crate::parallel::for_batch;
-use crate::paths::zeroed;
+use crate::paths::{check_gradient, zeroed};
 use crate::signature::{BackwardWork, backward_wide, signature_wide};
 use crate::simd::wide;
 use crate::tensor::{ExpScratch, Levels, dot};
@@ -122,10 +122,7 @@ impl LogSignature {
     pub fn backward<T: Scalar>(&self, paths: &Paths<'_, T>, grad: &[T], mode: BackwardMode) -> Result<Vec<T>> {
         self.check(paths)?;
         let n = self.len();
-        let expected = paths.batch() * n;
-        if grad.len() != expected {
-            return Err(Error::Length { what: "log-signature gradient", expected, got: grad.len() });
-        }
+        check_gradient(paths, grad, n, "log-signature gradient")?;
         let mut out = vec![T::ZERO; paths.data().len()];
         let per_path = paths.length() * paths.channels();
         let levels = self.sig.levels();

@@ -83,3 +83,13 @@ pub(crate) fn zeroed<T: Scalar>(items: usize, per_item: usize, what: &'static st
     })?;
     Ok(vec![T::ZERO; n])
 }
+
+/// Checks that `grad` holds `per_item` values for each path of `paths`.
+pub(crate) fn check_gradient<T>(paths: &Paths<'_, T>, grad: &[T], per_item: usize, what: &'static str) -> Result<()> {
+    let expected = paths.batch() * per_item;
+    if grad.len() == expected {
+        Ok(())
+    } else {
+        Err(Error::Length { what, expected, got: grad.len() })
+    }
+}

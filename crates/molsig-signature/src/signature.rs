@@ -3,7 +3,7 @@
 use std::ops::RangeInclusive;
 
 use crate::parallel::{default_threads, for_batch};
-use crate::paths::zeroed;
+use crate::paths::{check_gradient, zeroed};
 use crate::simd::wide;
 use crate::tensor::{ExpScratch, Levels, mul_exp, mul_exp_backward};
 use crate::{Error, Paths, Result, Scalar};
@@ -182,10 +182,7 @@ impl Signature {
     pub fn backward<T: Scalar>(&self, paths: &Paths<'_, T>, grad: &[T], mode: BackwardMode) -> Result<Vec<T>> {
         self.check(paths)?;
         let n = self.len();
-        let expected = paths.batch() * n;
-        if grad.len() != expected {
-            return Err(Error::Length { what: "signature gradient", expected, got: grad.len() });
-        }
+        check_gradient(paths, grad, n, "signature gradient")?;
         let mut out = vec![T::ZERO; paths.data().len()];
         let per_path = paths.length() * paths.channels();
         let levels = &self.levels;
