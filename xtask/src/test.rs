@@ -50,7 +50,8 @@ pub fn all() -> Result<()> {
 }
 
 fn native() -> Result<()> {
-    run(command("cargo").args(["test", "--workspace"]))
+    // `gpu` adds molsig-signature's burn operation and its tests on lavapipe (tests/gpu.rs).
+    run(command("cargo").args(["test", "--workspace", "--features", "molsig-signature/gpu"]))
 }
 
 fn wasm() -> Result<()> {

@@ -83,6 +83,39 @@ impl LyndonBasis {
         self.words.iter().map(|w| label(w)).collect()
     }
 
+    /// For level k: the lexicographic indices (within the level) of its Lyndon words, and the
+    /// matrix W, row-major `[n, n]`, with coordinates = (log S at those words) · W — the transpose
+    /// of the inverse bracket matrix, for dense use on a device.
+    ///
+    /// # Errors
+    /// More than `max` Lyndon words of length k.
+    pub(crate) fn dense_level(&self, k: usize, max: usize) -> Result<(Vec<usize>, Vec<f64>)> {
+        let range: Vec<usize> = (0..self.words.len()).filter(|&p| self.words[p].len() == k).collect();
+        let n = range.len();
+        if n > max {
+            return Err(crate::Error::TooLarge {
+                what: "log-signature on the device",
+                detail: format!("{n} Lyndon words of length {k} (at most {max}); use the CPU engine"),
+            });
+        }
+        let first = range.first().copied().unwrap_or(0);
+        // Row j of W = the coordinates of a log S that is 1 at word j and 0 elsewhere.
+        let mut w = vec![0.0; n * n];
+        let mut coords = vec![0.0; n];
+        for j in 0..n {
+            coords.fill(0.0);
+            coords[j] = 1.0;
+            for (u, row) in self.triangle[first..first + n].iter().enumerate() {
+                let cu = coords[u];
+                for &(v, c) in row {
+                    coords[v - first] -= cu * c as f64;
+                }
+            }
+            w[j * n..(j + 1) * n].copy_from_slice(&coords);
+        }
+        Ok((range.iter().map(|&p| self.index[p]).collect(), w))
+    }
+
     /// Lyndon coordinates of `log_s` (signature layout) into `out`.
     pub(crate) fn project<T: Scalar>(&self, log_s: &[T], out: &mut [T]) {
         for ((o, w), &i) in out.iter_mut().zip(&self.words).zip(&self.index) {

@@ -35,7 +35,11 @@ impl<B: SignatureBackend> Backward<B, 1> for SignatureStep {
 impl<B: SignatureBackend, C: CheckpointStrategy> SignatureBackend for Autodiff<B, C> {
     fn signature_forward(paths: FloatTensor<Self>, depth: usize) -> FloatTensor<Self> {
         let (paths, guard) = paths.into_parts();
-        match SignatureStep.prepare::<C>([guard]).compute_bound().stateful() {
+        match SignatureStep
+            .prepare::<C>([guard])
+            .compute_bound()
+            .stateful()
+        {
             OpsKind::Tracked(prep) => {
                 let out = B::signature_forward(paths.clone(), depth);
                 prep.finish((paths, depth), out)

@@ -1,20 +1,21 @@
 //! The operation on CubeCL (burn's wgpu backend): chunking and kernel launches.
 //!
 //! Each launch gets contiguous inputs of at most `binding_budget()` bytes per binding and at most
-//! 65 535 paths (one workgroup each); the chunks' outputs are concatenated along the batch.
+//! 65 535 paths (one workgroup each); the chunks' outputs are concatenated along the batch. Along
+//! the path, [`Plan`] cuts the time loop into dispatches of bounded length.
 
 use burn::backend::TensorMetadata;
 use burn::backend::cubecl::dtype_to_storage_type;
 use burn::backend::ops::FloatTensorOps;
-use burn::tensor::{DType, Shape};
+use burn::tensor::{DType, FloatDType, Shape};
 use burn_cubecl::CubeBackend;
 use burn_cubecl::kernel::{into_contiguous, slice};
 use burn_cubecl::ops::numeric::empty_device_contiguous_dtype;
 use burn_cubecl::tensor::CubeTensor;
 use cubecl::prelude::{CubeCount, CubeDim};
 
-use super::kernel::{MAX_THREADS, signature_backward_kernel, signature_kernel};
-use super::{SignatureBackend, backward_scratch, binding_budget, checkpoint_block};
+use super::kernel::{advance_kernel, backward_block_kernel};
+use super::{Plan, SignatureBackend, binding_budget};
 use crate::sig_len;
 
 /// Most workgroups per dispatch dimension (WebGPU default).
@@ -23,11 +24,6 @@ const MAX_WORKGROUPS: usize = 65_535;
 /// Paths per launch when one path needs `values` elements of `dtype` in its largest binding.
 fn paths_per_launch(values: usize, dtype: DType) -> usize {
     (binding_budget() / (values * dtype.size()).max(1)).clamp(1, MAX_WORKGROUPS)
-}
-
-/// Threads per workgroup: the level sizes' scale, a power of two in 32..=256.
-fn threads(n: usize) -> u32 {
-    (n.next_power_of_two().clamp(32, MAX_THREADS as usize)) as u32
 }
 
 /// Rows `range` of a contiguous tensor, contiguous (a view when burn can offset the binding).
@@ -43,29 +39,67 @@ fn rows(tensor: &CubeTensor, range: std::ops::Range<usize>, whole: bool) -> Cube
 
 /// Concatenates chunk outputs along the batch.
 fn concat(mut parts: Vec<CubeTensor>) -> CubeTensor {
-    if parts.len() == 1 {
-        if let Some(only) = parts.pop() {
-            return only;
-        }
+    if parts.len() == 1
+        && let Some(only) = parts.pop()
+    {
+        return only;
     }
     CubeBackend::float_cat(parts, 0)
 }
 
-/// Batch, length, channels of a rank-3 tensor.
-fn dims3(tensor: &CubeTensor) -> [usize; 3] {
-    tensor.shape().dims::<3>()
+/// Shape, signature length and plan of an input that [`signature`](super::signature) validated.
+fn layout(paths: &CubeTensor, depth: usize) -> ([usize; 3], usize, Plan) {
+    let dims = paths.shape().dims::<3>();
+    let n = sig_len(dims[2], depth).expect("validated by signature()");
+    let plan = Plan::new(dims[1], dims[2], depth, n).expect("validated by signature()");
+    (dims, n, plan)
 }
 
-/// `sig_len` of an input that [`signature`](super::signature) has validated.
-fn validated_len(d: usize, depth: usize) -> usize {
-    sig_len(d, depth).expect("validated by signature()")
+/// Launches [`advance_kernel`] over steps `from..to` in dispatches of `plan.forward_steps`; the
+/// first dispatch zeroes the state first when `zero`, and saves it at `save` (offset + 1) when
+/// non-zero.
+#[allow(clippy::too_many_arguments)]
+fn advance(
+    paths: &CubeTensor,
+    state: &CubeTensor,
+    plan: &Plan,
+    depth: usize,
+    (stride, at): (usize, usize),
+    (from, to): (usize, usize),
+    mut zero: bool,
+    mut save: usize,
+) {
+    let count = paths.shape()[0];
+    let mut t = from;
+    loop {
+        let end = to.min(t + plan.forward_steps);
+        advance_kernel::launch(
+            &paths.client,
+            CubeCount::Static(count as u32, 1, 1),
+            CubeDim::new_1d(plan.threads as u32),
+            paths.clone().into_tensor_arg(),
+            state.clone().into_tensor_arg(),
+            depth as u32,
+            stride as u32,
+            at as u32,
+            t as u32,
+            end as u32,
+            u32::from(zero),
+            save as u32,
+            dtype_to_storage_type(paths.dtype),
+        );
+        (zero, save) = (false, 0);
+        t = end;
+        if t >= to {
+            return;
+        }
+    }
 }
 
 impl SignatureBackend for CubeBackend {
     fn signature_forward(paths: CubeTensor, depth: usize) -> CubeTensor {
         let paths = into_contiguous(paths);
-        let [batch, length, d] = dims3(&paths);
-        let n = validated_len(d, depth);
+        let ([batch, length, d], n, plan) = layout(&paths, depth);
         let dtype = paths.dtype;
         let chunk = paths_per_launch(n.max(length * d), dtype);
         let mut parts = Vec::new();
@@ -78,15 +112,7 @@ impl SignatureBackend for CubeBackend {
                 Shape::new([count, n]),
                 dtype,
             );
-            signature_kernel::launch(
-                &part.client.clone(),
-                CubeCount::Static(count as u32, 1, 1),
-                CubeDim::new_1d(threads(n)),
-                part.into_tensor_arg(),
-                out.clone().into_tensor_arg(),
-                depth as u32,
-                dtype_to_storage_type(dtype),
-            );
+            advance(&part, &out, &plan, depth, (n, 0), (0, length - 1), true, 0);
             parts.push(out);
         }
         concat(parts)
@@ -94,17 +120,17 @@ impl SignatureBackend for CubeBackend {
 
     fn signature_backward(paths: CubeTensor, grad: CubeTensor, depth: usize) -> CubeTensor {
         let paths = into_contiguous(paths);
-        let grad = into_contiguous(grad);
-        let [batch, length, d] = dims3(&paths);
-        let n = validated_len(d, depth);
+        let ([batch, length, d], n, plan) = layout(&paths, depth);
         let dtype = paths.dtype;
-        let scratch = backward_scratch(length, n).expect("validated by signature()");
-        let chunk = paths_per_launch(scratch.max(length * d), dtype);
-        let threads = threads(n.max(d));
-        // Threads per channel in the ∂/∂Δ reduction: a power of two, `threads / lanes` channels at
-        // a time.
-        let lanes = (threads as usize / d).max(1);
-        let lanes = 1_u32 << lanes.ilog2();
+        if length == 1 {
+            // A constant path: the signature is zero whatever the point.
+            let float = FloatDType::from(dtype);
+            return CubeBackend::float_zeros(Shape::new([batch, 1, d]), &paths.device, float);
+        }
+        let grad = into_contiguous(grad);
+        let steps = length - 1;
+        let chunk = paths_per_launch(plan.scratch.max(length * d), dtype);
+        let states = plan.blocks * n;
         let mut parts = Vec::new();
         for start in (0..batch).step_by(chunk) {
             let count = chunk.min(batch - start);
@@ -112,28 +138,62 @@ impl SignatureBackend for CubeBackend {
             let part = rows(&paths, start..start + count, whole);
             let part_grad = rows(&grad, start..start + count, whole);
             let client = part.client.clone();
-            let device = part.device.clone();
-            let work =
-                empty_device_contiguous_dtype(client.clone(), device.clone(), Shape::new([count * scratch]), dtype);
+            let work = empty_device_contiguous_dtype(
+                client.clone(),
+                part.device.clone(),
+                Shape::new([count * plan.scratch]),
+                dtype,
+            );
             let out = empty_device_contiguous_dtype(
                 client.clone(),
-                device,
+                part.device.clone(),
                 Shape::new([count, length, d]),
                 dtype,
             );
-            signature_backward_kernel::launch(
-                &client,
-                CubeCount::Static(count as u32, 1, 1),
-                CubeDim::new_1d(threads),
-                part.into_tensor_arg(),
-                part_grad.into_tensor_arg(),
-                work.into_tensor_arg(),
-                out.clone().into_tensor_arg(),
-                depth as u32,
-                checkpoint_block(length) as u32,
-                lanes,
-                dtype_to_storage_type(dtype),
-            );
+            // Checkpoints S_{j·block}; the last one needs no steps after it.
+            for j in 0..plan.blocks {
+                let from = j * plan.block;
+                let to = if j + 1 == plan.blocks {
+                    from
+                } else {
+                    from + plan.block
+                };
+                let layout = (plan.scratch, states);
+                advance(
+                    &part,
+                    &work,
+                    &plan,
+                    depth,
+                    layout,
+                    (from, to),
+                    j == 0,
+                    j * n + 1,
+                );
+            }
+            // Blocks last to first; the gradient buffer in use flips with every step.
+            let mut current = 0;
+            for j in (0..plan.blocks).rev() {
+                let (from, to) = (j * plan.block, steps.min((j + 1) * plan.block));
+                backward_block_kernel::launch(
+                    &client,
+                    CubeCount::Static(count as u32, 1, 1),
+                    CubeDim::new_1d(plan.threads as u32),
+                    part.clone().into_tensor_arg(),
+                    part_grad.clone().into_tensor_arg(),
+                    work.clone().into_tensor_arg(),
+                    out.clone().into_tensor_arg(),
+                    depth as u32,
+                    plan.block as u32,
+                    plan.blocks as u32,
+                    plan.lanes as u32,
+                    from as u32,
+                    to as u32,
+                    current,
+                    u32::from(j + 1 == plan.blocks),
+                    dtype_to_storage_type(dtype),
+                );
+                current ^= ((to - from) % 2) as u32;
+            }
             parts.push(out);
         }
         concat(parts)

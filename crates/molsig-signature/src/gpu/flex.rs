@@ -18,7 +18,8 @@ fn dims3(data: &TensorData) -> [usize; 3] {
 
 /// The values of `data` as `T` (a copy when the dtype differs).
 fn values<T: Element>(data: TensorData) -> Vec<T> {
-    data.try_into_vec_as::<T>().expect("a float tensor converts to f32 and f64")
+    data.try_into_vec_as::<T>()
+        .expect("a float tensor converts to f32 and f64")
 }
 
 /// Runs `op` on the paths, or returns `nan_len` NaNs when a coordinate is not finite (the CPU

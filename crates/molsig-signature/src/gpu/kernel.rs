@@ -14,13 +14,19 @@
 //!   once through `workgroup_uniform_load`, because WGSL (Tint in Chromium, naga natively) rejects
 //!   a barrier under control flow that its uniformity analysis cannot prove uniform, and cubecl
 //!   binds its metadata as `read_write` storage, which counts as non-uniform.
+//! - A kernel runs a bounded range of steps and keeps its state in global memory between
+//!   dispatches (see `Plan` in `mod.rs`): lavapipe stops an invocation after 65 535 loop iterations
+//!   and browsers reset a device whose dispatch runs for seconds.
 //! - The backward pass ∂⟨S, G⟩/∂X walks the steps backwards with checkpoints (S stored every
-//!   `block` ≈ √L steps, each block recomputed forwards) so no rounding of a reversed walk is
-//!   amplified in f32. Its reductions over words (∂/∂Δ) go through workgroup memory, since WebGPU
-//!   has no float atomics.
+//!   `block` ≤ √L steps by [`advance_kernel`], each block recomputed forwards by
+//!   [`backward_block_kernel`]) so no rounding of a reversed walk is amplified in f32. Its
+//!   reductions over words (∂/∂Δ) go through workgroup memory, since WebGPU has no float atomics.
 //!
 //! Layout inside a level: word (i₁…i_k) is at Σ i_q d^{k−q}, so the prefix of length j of word w
 //! is w / d^{k−j} and its q-th letter is (w / d^{k−q}) mod d.
+// A kernel's `#[define(F)] _dtype` argument only names its float type; the code #[cube(launch)]
+// generates around the function reads it.
+#![allow(clippy::used_underscore_binding)]
 
 use cubecl::prelude::*;
 
@@ -110,45 +116,74 @@ fn chen_step<F: Float>(
     }
 }
 
-/// Signature of one path per workgroup: `out[b, ..]` = S(paths[b]) (levels 1..=depth).
+/// Advances one state per workgroup through steps `t_start..t_end` of its path:
+/// S ← S ⊗ exp(Δ_{t_start}) ⊗ … ⊗ exp(Δ_{t_end−1}), with path b's state at
+/// `state[b·stride + at..][..n]`. With `zero` = 1 the state is first set to S₀ = 0 (the signature
+/// of a point); with `save` > 0 it is first copied to `state[b·stride + save − 1..]` (a
+/// checkpoint). Long paths take several launches, so no dispatch runs unboundedly long.
 #[cube(launch)]
-pub(crate) fn signature_kernel<F: Float>(
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn advance_kernel<F: Float>(
     paths: &Tensor<F>,
-    out: &mut Tensor<F>,
+    state: &mut Tensor<F>,
     depth: u32,
+    stride: u32,
+    at: u32,
+    t_start: u32,
+    t_end: u32,
+    zero: u32,
+    save: u32,
     #[define(F)] _dtype: ElemType,
 ) {
-    let mut params = Shared::new_slice(3usize);
+    let mut params = Shared::new_slice(9usize);
     if UNIT_POS_X == 0 {
         params[0] = paths.shape(1) as u32;
         params[1] = paths.shape(2) as u32;
         params[2] = depth;
+        params[3] = stride;
+        params[4] = at;
+        params[5] = t_start;
+        params[6] = t_end;
+        params[7] = zero;
+        params[8] = save;
     }
     let length = workgroup_uniform_load(&params[0]) as usize;
     let d = workgroup_uniform_load(&params[1]) as usize;
     let depth = workgroup_uniform_load(&params[2]) as usize;
+    let stride = workgroup_uniform_load(&params[3]) as usize;
+    let at = workgroup_uniform_load(&params[4]) as usize;
+    let t_start = workgroup_uniform_load(&params[5]) as usize;
+    let t_end = workgroup_uniform_load(&params[6]) as usize;
+    let zero = workgroup_uniform_load(&params[7]);
+    let save = workgroup_uniform_load(&params[8]) as usize;
     let n = level_offset(d, depth + 1);
 
     let b = CUBE_POS_X as usize;
     let path = b * length * d;
-    let at = b * n;
-    let threads = CUBE_DIM_X as usize;
-    let mut i = UNIT_POS_X as usize;
-    while i < n {
-        out[at + i] = F::new(0.0);
-        i += threads;
+    let base = b * stride;
+    if zero == 1 {
+        let threads = CUBE_DIM_X as usize;
+        let mut i = UNIT_POS_X as usize;
+        while i < n {
+            state[base + at + i] = F::new(0.0);
+            i += threads;
+        }
+        sync_storage();
     }
-    sync_storage();
-    for t in 0..length - 1 {
-        chen_step(out, at, paths, path, t, d, depth);
+    if save > 0 {
+        copy_state(state, base + at, base + save - 1, n);
+    }
+    for t in t_start..t_end {
+        chen_step(state, base + at, paths, path, t, d, depth);
     }
 }
 
 /// ∂T_k[w]/∂(Δ at letter position p) for T = A ⊗ exp(Δ) with A (signature layout) at `a`:
-/// Σ_{j<p} A_j[i₁…i_j] · Π_{q>j, q≠p} Δ_{i_q} / (k−j)!, with A₀ = 1.
+/// Σ_{j<p} A_j[i₁…i_j] · Π_{q>j, q≠p} Δ_{i_q} / (k−j)!, with A₀ = 1. (`state` is only read; it
+/// is `&mut` because cubecl does not reborrow a mutable tensor as a shared one.)
 #[cube]
 fn position_derivative<F: Float>(
-    state: &Tensor<F>,
+    state: &mut Tensor<F>,
     a: usize,
     paths: &Tensor<F>,
     path: usize,
@@ -168,7 +203,7 @@ fn position_derivative<F: Float>(
     // j = p−1 down to 0; `divisor` = d^{k−j}, `factorial` = (k−j)!.
     divisor *= d;
     let mut factorial = F::new(1.0);
-    for m in 1..k - p + 2 {
+    for m in 1..=k - p + 1 {
         factorial *= F::cast_from(m as u32);
     }
     let mut sum = F::new(0.0);
@@ -215,7 +250,7 @@ fn chen_step_backward<F: Float>(
     let tid = UNIT_POS_X as usize;
 
     // ∂/∂A.
-    for j in 1..depth + 1 {
+    for j in 1..=depth {
         let offset = level_offset(d, j);
         let size = power(d, j);
         let mut u = tid;
@@ -225,7 +260,7 @@ fn chen_step_backward<F: Float>(
             let mut span = 1usize; // d^m
             let mut upper = offset + size; // offset of level j + m
             let mut upper_size = size * d;
-            for m in 1..depth - j + 1 {
+            for m in 1..=depth - j {
                 factorial *= F::cast_from(m as u32);
                 span *= d;
                 let mut inner = F::new(0.0);
@@ -250,21 +285,21 @@ fn chen_step_backward<F: Float>(
     // ∂/∂Δ, `groups` channels at a time, `lanes` threads per channel.
     let groups = threads / lanes;
     let lane = tid % lanes;
-    let blocks = (d + groups - 1) / groups;
+    let blocks = d.div_ceil(groups);
     for block in 0..blocks {
         let c = block * groups + tid / lanes;
         let mut acc = F::new(0.0);
         if c < d {
-            for k in 1..depth + 1 {
+            for k in 1..=depth {
                 let offset = level_offset(d, k);
                 let words = power(d, k - 1);
-                for p in 1..k + 1 {
+                for p in 1..=k {
                     let below = power(d, k - p); // d^{k−p}
                     let mut r = lane;
                     while r < words {
                         let w = (r / below) * below * d + c * below + r % below;
-                        acc += state[current + offset + w]
-                            * position_derivative(state, a, paths, path, t, d, k, p, w);
+                        let derivative = position_derivative(state, a, paths, path, t, d, k, p, w);
+                        acc += state[current + offset + w] * derivative;
                         r += lanes;
                     }
                 }
@@ -292,102 +327,108 @@ fn chen_step_backward<F: Float>(
     sync_storage();
 }
 
-/// Gradient of ⟨S(paths[b]), grad[b]⟩ with respect to paths[b], one path per workgroup.
+/// One block of the backward pass of ⟨S(paths[b]), grad[b]⟩, one path per workgroup: steps
+/// `start..end` (`start` a multiple of `block`), last to first.
 ///
-/// `scratch` holds, per path, `blocks` checkpoints, then `block` states of the current block, then
-/// two gradient buffers (ping-pong): `(blocks + block + 2)·n` values, with
-/// `blocks = ⌈(L−1)/block⌉`. `lanes` (a power of two dividing the workgroup size) is the number of
-/// threads that reduce one channel of ∂/∂Δ.
+/// `scratch` holds, per path, `blocks` checkpoints (S at t = 0, block, 2·block, …, written by
+/// [`advance_kernel`]), then `block` states of the current block, then two gradient buffers
+/// (ping-pong; ∂/∂S_end is in buffer `current`): `(blocks + block + 2)·n` values. The launch for
+/// the last block has `first` = 1: it zeroes `grad_paths` and loads `grad` into buffer 0.
+/// `lanes` (a power of two dividing the workgroup size) is the number of threads that reduce one
+/// channel of ∂/∂Δ.
 #[cube(launch)]
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn signature_backward_kernel<F: Float>(
+pub(crate) fn backward_block_kernel<F: Float>(
     paths: &Tensor<F>,
     grad: &Tensor<F>,
     scratch: &mut Tensor<F>,
     grad_paths: &mut Tensor<F>,
     depth: u32,
     block: u32,
+    blocks: u32,
     lanes: u32,
+    start: u32,
+    end: u32,
+    current: u32,
+    first: u32,
     #[define(F)] _dtype: ElemType,
 ) {
-    let mut params = Shared::new_slice(5usize);
+    let mut params = Shared::new_slice(10usize);
     if UNIT_POS_X == 0 {
         params[0] = paths.shape(1) as u32;
         params[1] = paths.shape(2) as u32;
         params[2] = depth;
         params[3] = block;
-        params[4] = lanes;
+        params[4] = blocks;
+        params[5] = lanes;
+        params[6] = start;
+        params[7] = end;
+        params[8] = current;
+        params[9] = first;
     }
     let length = workgroup_uniform_load(&params[0]) as usize;
     let d = workgroup_uniform_load(&params[1]) as usize;
     let depth = workgroup_uniform_load(&params[2]) as usize;
     let block = workgroup_uniform_load(&params[3]) as usize;
-    let lanes = workgroup_uniform_load(&params[4]) as usize;
+    let blocks = workgroup_uniform_load(&params[4]) as usize;
+    let lanes = workgroup_uniform_load(&params[5]) as usize;
+    let start = workgroup_uniform_load(&params[6]) as usize;
+    let end = workgroup_uniform_load(&params[7]) as usize;
+    let current_buffer = workgroup_uniform_load(&params[8]) as usize;
+    let first = workgroup_uniform_load(&params[9]);
     let mut partial = Shared::new_slice(MAX_THREADS as usize);
 
     let n = level_offset(d, depth + 1);
-    let steps = length - 1;
-    let blocks = (steps + block - 1) / block;
     let b = CUBE_POS_X as usize;
     let path = b * length * d;
     let checkpoints = b * (blocks + block + 2) * n;
     let states = checkpoints + blocks * n;
+    let gradients = states + block * n;
+    let mut current = gradients + current_buffer * n;
+    let mut next = gradients + (1 - current_buffer) * n;
     let threads = CUBE_DIM_X as usize;
 
-    // Zero the gradient, S₀ = 0 in state slot 0, G_L = grad in the first gradient buffer.
-    let mut i = UNIT_POS_X as usize;
-    while i < length * d {
-        grad_paths[path + i] = F::new(0.0);
-        i += threads;
-    }
-    let mut current = states + block * n;
-    let mut next = current + n;
-    let mut i = UNIT_POS_X as usize;
-    while i < n {
-        scratch[states + i] = F::new(0.0);
-        scratch[current + i] = grad[b * n + i];
-        i += threads;
-    }
-    sync_storage();
-
-    // Forward pass, keeping S at t = 0, block, 2·block, …
-    for t in 0..steps {
-        if t % block == 0 {
-            copy_state(scratch, states, checkpoints + t / block * n, n);
+    if first == 1 {
+        let mut i = UNIT_POS_X as usize;
+        while i < length * d {
+            grad_paths[path + i] = F::new(0.0);
+            i += threads;
         }
-        chen_step(scratch, states, paths, path, t, d, depth);
+        let mut i = UNIT_POS_X as usize;
+        while i < n {
+            scratch[current + i] = grad[b * n + i];
+            i += threads;
+        }
+        sync_storage();
     }
 
-    // Blocks last to first: recompute the block's states, then step back through them.
-    for back in 0..blocks {
-        let j = blocks - 1 - back;
-        let start = j * block;
-        let mut end = start + block;
-        if end > steps {
-            end = steps;
-        }
-        copy_state(scratch, checkpoints + j * n, states, n);
-        for t in start + 1..end {
-            let slot = states + (t - start) * n;
-            copy_state(scratch, slot - n, slot, n);
-            chen_step(scratch, slot, paths, path, t - 1, d, depth);
-        }
-        for s in 0..end - start {
-            let t = end - 1 - s;
-            chen_step_backward(
-                scratch,
-                states + (t - start) * n,
-                current,
-                next,
-                paths,
-                path,
-                grad_paths,
-                &mut partial,
-                t,
-                d,
-                depth,
-                lanes,
-            );
+    // Recompute the block's states S_start..S_{end−1} from its checkpoint.
+    copy_state(scratch, checkpoints + start / block * n, states, n);
+    for t in start + 1..end {
+        let slot = states + (t - start) * n;
+        copy_state(scratch, slot - n, slot, n);
+        chen_step(scratch, slot, paths, path, t - 1, d, depth);
+    }
+    // Step back through them.
+    for s in 0..end - start {
+        let t = end - 1 - s;
+        chen_step_backward(
+            scratch,
+            states + (t - start) * n,
+            current,
+            next,
+            paths,
+            path,
+            grad_paths,
+            &mut partial,
+            t,
+            d,
+            depth,
+            lanes,
+        );
+        // `std::mem::swap` does not exist in the #[cube] language.
+        #[allow(clippy::manual_swap)]
+        {
             let swap = current;
             current = next;
             next = swap;

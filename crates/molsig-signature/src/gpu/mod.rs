@@ -22,8 +22,13 @@
 //! (WebGPU defaults, which browsers give without asking), and a workgroup at most 256 threads.
 //! A batch is therefore cut into chunks launched one after the other. One path must fit on its
 //! own: its signature, its points and — for the backward pass — its checkpoints
-//! ((⌈(L−1)/b⌉ + b + 2) signatures, b = ⌊√(L−1)⌋) must each fit in 128 MiB of f32. [`signature`]
-//! checks this on every backend, so a model that runs on the CPU also runs in the browser.
+//! ((⌈(L−1)/b⌉ + b + 2) signatures, b ≤ ⌊√(L−1)⌋ steps apart) must each fit in 128 MiB of f32.
+//! [`signature`] checks this on every backend, so a model that runs on the CPU also runs in the
+//! browser. Along a path, the work is cut into dispatches of bounded length (`LOOP_BUDGET`): Mesa's
+//! lavapipe silently stops an invocation after 65 535 loop iterations, and browsers reset a GPU
+//! whose dispatch runs for seconds. The budget is estimated from d and D; a single backward Chen
+//! step that exceeds lavapipe's limit on its own (roughly when D·d^(D−1) > 65 535, e.g. d = 10 at
+//! D = 6) is still wrong there, though correct on real GPUs and in browsers.
 //!
 //! # Non-finite input
 //! NaN or infinite coordinates give NaN signatures (every value, on the CPU fallback; the words
@@ -33,6 +38,7 @@ mod autodiff;
 mod cube;
 mod flex;
 mod kernel;
+mod logsig;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -41,6 +47,8 @@ use burn::backend::{Dispatch, backend_extension};
 use burn::tensor::Tensor;
 
 use crate::{Error, Result, sig_len};
+
+pub use logsig::{MAX_DENSE_LYNDON, logsignature};
 
 /// WebGPU's default `maxStorageBufferBindingSize`: 128 MiB.
 const MAX_BINDING_BYTES: usize = 128 << 20;
@@ -64,15 +72,75 @@ fn binding_budget() -> usize {
     }
 }
 
-/// Checkpoint spacing of the backward pass for a path of `length` points: ⌊√(L−1)⌋, at least 1.
-fn checkpoint_block(length: usize) -> usize {
-    (length - 1).isqrt().max(1)
+/// Loop iterations one thread may run in one dispatch (estimated, see [`Plan`]).
+///
+/// Mesa's lavapipe (CI's Vulkan device) stops a shader invocation after 65 535 loop iterations in
+/// total, silently; browsers and desktop drivers reset a device whose dispatch runs for seconds.
+/// Long paths are therefore advanced over several dispatches, each within this budget.
+const LOOP_BUDGET: usize = 16_384;
+
+/// How the GPU kernels split the work for paths of `length` points in R^d at depth D.
+///
+/// The costs are upper estimates of the loop iterations of the busiest thread per Chen step,
+/// mirroring the loops of `kernel.rs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Plan {
+    /// Threads per workgroup: a power of two in 32..=256.
+    threads: usize,
+    /// Threads reducing one channel of ∂/∂Δ: a power of two dividing `threads`.
+    lanes: usize,
+    /// Forward steps per dispatch.
+    forward_steps: usize,
+    /// Steps between backward checkpoints (also the steps of one backward dispatch).
+    block: usize,
+    /// Checkpoints: ⌈(L−1)/block⌉.
+    blocks: usize,
+    /// Backward scratch values per path: checkpoints, one block of states, two gradients.
+    scratch: usize,
 }
 
-/// Values of backward scratch per path: checkpoints, one block of states, two gradients.
-fn backward_scratch(length: usize, n: usize) -> Option<usize> {
-    let block = checkpoint_block(length);
-    n.checked_mul((length - 1).div_ceil(block) + block + 2)
+impl Plan {
+    /// The plan for a signature of `n` values; `None` when the scratch overflows `usize`.
+    fn new(length: usize, d: usize, depth: usize, n: usize) -> Option<Self> {
+        let threads = n
+            .max(d)
+            .next_power_of_two()
+            .clamp(32, kernel::MAX_THREADS as usize);
+        let lanes = 1 << (threads / d).max(1).ilog2();
+        let groups = threads / lanes;
+        let per_thread = |count: usize| count.div_ceil(threads);
+        let pow = |e: usize| d.saturating_pow(e as u32);
+        let forward: usize = (1..=depth)
+            .map(|k| 2 * k + 2 + per_thread(pow(k)).saturating_mul(k + 1))
+            .fold(per_thread(n), usize::saturating_add);
+        let grad_state: usize = (1..=depth)
+            .map(|j| {
+                let word: usize = (1..=depth - j)
+                    .map(|m| 1 + pow(m).saturating_mul(m + 1))
+                    .fold(1, usize::saturating_add);
+                j + 1 + per_thread(pow(j)).saturating_mul(word)
+            })
+            .fold(0, usize::saturating_add);
+        let grad_increment: usize = (1..=depth)
+            .map(|k| 2 * k + k * (1 + k + pow(k - 1).div_ceil(lanes).saturating_mul(3 * k + 2)))
+            .fold(4 + lanes.ilog2() as usize, usize::saturating_add)
+            .saturating_mul(d.div_ceil(groups));
+        let backward = forward
+            .saturating_add(per_thread(n))
+            .saturating_add(grad_state)
+            .saturating_add(grad_increment);
+        let steps = length - 1;
+        let block = steps.isqrt().clamp(1, (LOOP_BUDGET / backward).max(1));
+        let blocks = steps.div_ceil(block);
+        Some(Self {
+            threads,
+            lanes,
+            forward_steps: (LOOP_BUDGET / forward).max(1),
+            block,
+            blocks,
+            scratch: n.checked_mul(blocks + block + 2)?,
+        })
+    }
 }
 
 /// The signature's backend operations. Inputs are validated by [`signature`] and
@@ -110,8 +178,8 @@ fn check(dims: [usize; 3], depth: usize) -> Result<usize> {
             ),
         })
     };
-    let points = length.checked_mul(channels).unwrap_or(usize::MAX);
-    let scratch = backward_scratch(length, n).unwrap_or(usize::MAX);
+    let points = length.saturating_mul(channels);
+    let scratch = Plan::new(length, channels, depth, n).map_or(usize::MAX, |plan| plan.scratch);
     if let Some(e) = too_large("signature", n)
         .or_else(|| too_large("path", points))
         .or_else(|| too_large("signature backward checkpoints", scratch))
