@@ -4,7 +4,7 @@
 //!    `<target>/bench/signature/`, times every case with one thread and with every CPU, and writes
 //!    its outputs;
 //! 2. the same program as `wasm32-wasip1` under Node's WASI reads those inputs and times one thread
-//!    (as the web build: no SIMD), and once more built with `+simd128`, for information;
+//!    (with simd128, as the web build: `.cargo/config.toml` sets it for both wasm targets);
 //! 3. criterion (`benches/signature.rs`): native times, one thread and every CPU;
 //! 4. `tools/bench/signature_python.py` in its own venv (`setup::signature_bench_venv`) times
 //!    iisignature and pySigLib (`n_jobs` 1 and every CPU) on the same files, and fails unless every
@@ -48,10 +48,9 @@ struct Numbers {
     threads: usize,
     /// Criterion medians in seconds: `[shape][case][one thread, every CPU]`.
     criterion: Vec<[[f64; 2]; 4]>,
-    /// `signature_bench`'s JSON: native, wasm, wasm with simd128.
+    /// `signature_bench`'s JSON: native and wasm.
     native: String,
     wasm: String,
-    simd: String,
     /// `signature_python.py`'s JSON.
     python: String,
     /// Why pySigLib is missing, when it is.
@@ -114,9 +113,7 @@ pub fn measure() -> Result<()> {
 
     eprintln!("\n=== signature: signature_bench, {WASI_TARGET} under Node's WASI");
     crate::setup::rust_target(WASI_TARGET)?;
-    let wasm = wasm_run(&dir, None)?;
-    eprintln!("\n=== signature: signature_bench, {WASI_TARGET} with simd128 (information)");
-    let simd = wasm_run(&dir, Some(&target_dir().join("wasm-simd128")))?;
+    let wasm = wasm_run(&dir)?;
 
     eprintln!("\n=== signature: criterion, native");
     run(command("cargo")
@@ -162,7 +159,6 @@ pub fn measure() -> Result<()> {
         criterion,
         native,
         wasm,
-        simd,
         python,
         pysiglib_missing,
         load_before,
@@ -182,10 +178,9 @@ fn load_average() -> String {
         .join(" ")
 }
 
-/// Builds `signature_bench` for wasm (with simd128 into `simd_target_dir`) and runs it on `dir`.
-fn wasm_run(dir: &Path, simd_target_dir: Option<&Path>) -> Result<String> {
-    let mut build = command("cargo");
-    build.args([
+/// Builds `signature_bench` for wasm and runs it on `dir`.
+fn wasm_run(dir: &Path) -> Result<String> {
+    run(command("cargo").args([
         "build",
         "--release",
         "--target",
@@ -194,17 +189,8 @@ fn wasm_run(dir: &Path, simd_target_dir: Option<&Path>) -> Result<String> {
         "molsig-signature",
         "--example",
         "signature_bench",
-    ]);
-    if let Some(simd) = simd_target_dir {
-        // Its own target dir: other flags would otherwise rebuild the plain wasm every time.
-        build.env("CARGO_TARGET_DIR", simd).env(
-            "CARGO_TARGET_WASM32_WASIP1_RUSTFLAGS",
-            "-C target-feature=+simd128",
-        );
-    }
-    run(&mut build)?;
-    let wasm_file = simd_target_dir
-        .map_or_else(target_dir, Path::to_path_buf)
+    ]))?;
+    let wasm_file = target_dir()
         .join(WASI_TARGET)
         .join("release/examples/signature_bench.wasm");
     json_line(
@@ -335,13 +321,13 @@ fn tables(n: &Numbers) -> Result<(String, [Tally; 4])> {
     let mut times = format!(
         "| shape | operation | molsig 1 thread | molsig {t} threads | iisignature | pySigLib 1 thread \
          | pySigLib {t} threads | molsig native 1 thread (`signature_bench`) | molsig wasm (same \
-         program) | molsig wasm + simd128 (information) |\n\
-         |---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+         program) |\n\
+         |---|---|---:|---:|---:|---:|---:|---:|---:|\n"
     );
     let mut ratios = format!(
         "| shape | operation | pySigLib / molsig, 1 thread (> 1) | pySigLib / molsig, {t} threads (> 1) \
-         | iisignature / molsig 1 thread (≥ 3) | wasm / native time, 1 thread (≤ 2) | wasm + simd128 / \
-         native |\n|---|---|---|---|---|---|---:|\n"
+         | iisignature / molsig 1 thread (≥ 3) | wasm / native time, 1 thread (≤ 2) |\n\
+         |---|---|---|---|---|---|\n"
     );
     let mut tallies: [Tally; 4] = Default::default();
     for (i, &shape) in n.shapes.iter().enumerate() {
@@ -353,10 +339,9 @@ fn tables(n: &Numbers) -> Result<(String, [Tally; 4])> {
             let psn = n.pysiglib(i, t, case)?;
             let native = Numbers::example(&n.native, i, 1, case)?;
             let wasm = Numbers::example(&n.wasm, i, 1, case)?;
-            let simd = Numbers::example(&n.simd, i, 1, case)?;
             writeln!(
                 times,
-                "| {name} | {what} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                "| {name} | {what} | {} | {} | {} | {} | {} | {} | {} |",
                 ms(one),
                 ms(many),
                 ms(ii),
@@ -364,7 +349,6 @@ fn tables(n: &Numbers) -> Result<(String, [Tally; 4])> {
                 psn.map_or_else(missing, ms),
                 ms(native),
                 ms(wasm),
-                ms(simd),
             )?;
 
             let label = || format!("{name} {what}");
@@ -402,10 +386,9 @@ fn tables(n: &Numbers) -> Result<(String, [Tally; 4])> {
             tallies[3].add(met, label);
             writeln!(
                 ratios,
-                "| {name} | {what} | {} | {} | {ii_cell} | {wasm_cell} | {:.2}× |",
+                "| {name} | {what} | {} | {} | {ii_cell} | {wasm_cell} |",
                 ps_cells[0],
                 ps_cells[1],
-                simd / native
             )?;
         }
     }
@@ -419,7 +402,7 @@ fn summary(n: &Numbers, tallies: &[Tally; 4]) -> String {
          - faster than pySigLib on the CPU at 1 thread: {}\n\
          - faster than pySigLib on the CPU at {t} threads: {}\n\
          - at least 3× faster than iisignature (molsig on 1 thread): {}\n\
-         - wasm (1 thread, no SIMD, as the web build) within 2× of native 1 thread, same program: {}\n\n",
+         - wasm (1 thread, simd128, as the web build) within 2× of native 1 thread (AVX2), same program: {}\n\n",
         tallies[0].describe(),
         tallies[1].describe(),
         tallies[2].describe(),
@@ -432,7 +415,7 @@ fn notes(n: &Numbers) -> Result<String> {
     let criterion = lock_version(&lock, "criterion").unwrap_or_else(|| "?".into());
     let py = &n.python;
     let agreement = format!(
-        "Before any time was reported, every output was checked: molsig (native and both wasm builds) \
+        "Before any time was reported, every output was checked: molsig (native and wasm) \
          and pySigLib against iisignature, largest difference {:.1e} of the largest value forward and \
          {:.1e} backward (iisignature returns gradients as float32), and molsig's gradients against \
          pySigLib's float64 ones, {}.",
@@ -456,10 +439,10 @@ fn notes(n: &Numbers) -> Result<String> {
          the signature itself. `cargo bench -p molsig-signature --bench signature` runs it alone. These two \
          columns are the ones the targets use.\n\
          - molsig, `signature_bench`: the same calls, one warm-up then {ROUNDS} timed calls, the median; built \
-         natively and for `{WASI_TARGET}` (release profile, default features, no SIMD, as the web build) and \
-         run under Node's WASI (`tools/bench/run-wasi.mjs`); the wasm / native ratio compares the two builds \
-         of this one program. The simd128 column is the same wasm built with `-C target-feature=+simd128` \
-         (information: the web build does not enable it). Node and Chromium share V8.\n\
+         natively and for `{WASI_TARGET}` (release profile, default features, simd128 as the web build: \
+         `.cargo/config.toml`) and run under Node's WASI (`tools/bench/run-wasi.mjs`); the wasm / native ratio \
+         compares the two builds of this one program (natively the hot loops use AVX2's four f64 lanes, \
+         wasm SIMD has two). Node and Chromium share V8.\n\
          - iisignature {ii} (`tools/bench/signature_python.py`): `sig(path, D)`, `logsig(path, prepare(d, D))` \
          (default method, Lyndon basis), `sigbackprop`, `logsigbackprop` on the whole batch array, one warm-up \
          then {ROUNDS} calls, the median; `prepare` is done once, untimed. Its backward also recomputes from \
@@ -529,7 +512,6 @@ mod tests {
             criterion: vec![[[0.01, 0.005]; 4]],
             native: example(&[1, 2], 0.01),
             wasm: example(&[1], 0.03),
-            simd: example(&[1], 0.015),
             python,
             pysiglib_missing: pysiglib.is_none().then(|| "no PyTorch".to_owned()),
             load_before: String::new(),
@@ -540,9 +522,9 @@ mod tests {
     #[test]
     fn tables_mark_each_target() {
         let (text, tallies) = tables(&numbers(Some(0.02))).expect("tables");
-        assert!(text.contains("| (32, 100, 8, 4) | signature, forward | 10.0 | 5.00 | 50.0 | 20.0 | 20.0 | 10.0 | 30.0 | 15.0 |"), "{text}");
+        assert!(text.contains("| (32, 100, 8, 4) | signature, forward | 10.0 | 5.00 | 50.0 | 20.0 | 20.0 | 10.0 | 30.0 |"), "{text}");
         assert!(
-            text.contains("| 2.00× met | 4.00× met | 5.00× met | **3.00× not met** | 1.50× |"),
+            text.contains("| 2.00× met | 4.00× met | 5.00× met | **3.00× not met** |"),
             "{text}"
         );
         // Backward rows add pySigLib's forward for information.
