@@ -11,8 +11,8 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use burn::prelude::*;
-use molsig_signature::gpu::{logsignature, set_max_binding_bytes, signature, signature_backward};
-use molsig_signature::{BackwardMode, Error, LogSignature, Paths, Signature};
+use molsig_signature::gpu::{augment, logsignature, set_max_binding_bytes, signature, signature_backward};
+use molsig_signature::{Augment, BackwardMode, Error, LogSignature, Paths, Signature};
 use serde_json::Value;
 
 /// The wgpu device, initialised once per process (burn refuses a second initialisation).
@@ -333,4 +333,39 @@ fn bad_shapes_are_errors() {
         signature_backward(x, grad, 2),
         Err(Error::Invalid(_))
     ));
+}
+
+/// The burn augmentations equal the CPU ones, and autodiff through them equals their transposes.
+#[test]
+fn augmentations_match_cpu() {
+    use Augment::{Basepoint, Cumsum, Increments, LeadLag, Time};
+    let dims = [3, 6, 2];
+    let values = random(3 * 6 * 2, 11);
+    let mut devices = vec![Device::flex()];
+    devices.extend(gpu());
+    for device in devices {
+        for augments in [
+            vec![Basepoint],
+            vec![Time],
+            vec![LeadLag],
+            vec![Cumsum],
+            vec![Increments],
+            vec![LeadLag, Time, Basepoint],
+            vec![Increments, Cumsum, LeadLag],
+        ] {
+            let (want, length, channels) =
+                Augment::apply_all(&augments, &values, 3, 6, 2).expect("cpu");
+            let weights = random(want.len(), 12);
+            let want_grad = Augment::backward_all(&augments, &weights, 3, 6, 2).expect("cpu");
+            let autodiff = device.clone().autodiff();
+            let x = tensor3(&values, dims, &autodiff).require_grad();
+            let got = augment(x.clone(), &augments).expect("augment");
+            assert_eq!(got.dims(), [3, length, channels], "{augments:?}");
+            let loss = (got.clone() * tensor3(&weights, [3, length, channels], &autodiff)).sum();
+            let grads = loss.backward();
+            assert_close(&format!("{augments:?}"), &read(got.detach()), &want, 1e-5);
+            let grad = read(x.grad(&grads).expect("gradient"));
+            assert_close(&format!("{augments:?} gradient"), &grad, &want_grad, 1e-5);
+        }
+    }
 }

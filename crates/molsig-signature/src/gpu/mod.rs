@@ -34,6 +34,7 @@
 //! NaN or infinite coordinates give NaN signatures (every value, on the CPU fallback; the words
 //! that depend on them, on the GPU), never a panic.
 
+mod augment;
 mod autodiff;
 mod cube;
 mod flex;
@@ -48,6 +49,7 @@ use burn::tensor::Tensor;
 
 use crate::{Error, Result, sig_len};
 
+pub use augment::augment;
 pub use logsig::{MAX_DENSE_LYNDON, logsignature};
 
 /// WebGPU's default `maxStorageBufferBindingSize`: 128 MiB.
