@@ -55,6 +55,8 @@ struct Numbers {
     python: String,
     /// Why pySigLib is missing, when it is.
     pysiglib_missing: Option<String>,
+    /// `gpu_bench`'s JSON, or why it did not run.
+    gpu: std::result::Result<String, String>,
     /// /proc/loadavg's first three fields when the run started (other work on the machine).
     load_before: String,
     seconds: f64,
@@ -153,6 +155,24 @@ pub fn measure() -> Result<()> {
         ));
     }
 
+    eprintln!("\n=== signature: gpu_bench, the burn operation on wgpu");
+    let gpu = stdout_of(command("cargo").args([
+        "run",
+        "--release",
+        "-q",
+        "-p",
+        "molsig-signature",
+        "--features",
+        "gpu",
+        "--example",
+        "gpu_bench",
+        "--",
+        "--rounds",
+        "1",
+    ]))
+    .and_then(|out| json_line(&out, "gpu_bench"))
+    .map_err(|e| format!("{e:#}"));
+
     let numbers = Numbers {
         shapes,
         threads,
@@ -161,6 +181,7 @@ pub fn measure() -> Result<()> {
         wasm,
         python,
         pysiglib_missing,
+        gpu,
         load_before,
         seconds: start.elapsed().as_secs_f64(),
     };
@@ -310,7 +331,46 @@ fn section(n: &Numbers) -> Result<String> {
     let (times, tallies) = tables(n)?;
     s.push_str(&times);
     s.push_str(&summary(n, &tallies));
+    s.push_str(&gpu_table(n)?);
     s.push_str(&notes(n)?);
+    Ok(s)
+}
+
+/// Times of the burn operations on wgpu, or why there are none.
+fn gpu_table(n: &Numbers) -> Result<String> {
+    let json = match &n.gpu {
+        Ok(json) => json,
+        Err(why) => return Ok(format!("**GPU.** Not measured in this run: {why}\n\n")),
+    };
+    let adapter = field(json, "adapter")?;
+    let software = adapter.contains("Cpu") || adapter.to_lowercase().contains("llvmpipe");
+    let mut s = format!(
+        "**GPU** (`examples/gpu_bench.rs`: `gpu::signature` and `gpu::logsignature` on burn's wgpu \
+         device, f32, the same inputs, one timed call after a warm-up; adapter: {adapter}){}.\n\n\
+         | shape | signature, forward | signature, forward + backward (autodiff) | log-signature, \
+         forward | log-signature, forward + backward | largest error vs the CPU engine in f32 (of \
+         the largest value) |\n|---|---:|---:|---:|---:|---:|\n",
+        if software {
+            " — Mesa's lavapipe, a CPU rasteriser: a functional check that the GPU code path runs and \
+             agrees with the CPU engine, not a GPU performance figure"
+        } else {
+            ""
+        }
+    );
+    for (i, &shape) in n.shapes.iter().enumerate() {
+        let t = |key: &str| number(json, &format!("s{i}.{key}")).map(ms);
+        writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {:.1e} |",
+            shape_name(shape),
+            t("sig_forward")?,
+            t("sig_backward")?,
+            t("logsig_forward")?,
+            t("logsig_backward")?,
+            number(json, &format!("s{i}.error"))?,
+        )?;
+    }
+    s.push('\n');
     Ok(s)
 }
 
@@ -481,7 +541,7 @@ fn notes(n: &Numbers) -> Result<String> {
 mod tests {
     use std::fmt::Write as _;
 
-    use super::{CASES, Numbers, Tally, ms, tables, verdict};
+    use super::{CASES, Numbers, Tally, gpu_table, ms, tables, verdict};
 
     /// One shape: molsig takes 0.01 s per case on one thread (0.005 s on two), wasm 0.03 s,
     /// iisignature 0.05 s, pySigLib `pysiglib` s (or is missing).
@@ -514,9 +574,26 @@ mod tests {
             wasm: example(&[1], 0.03),
             python,
             pysiglib_missing: pysiglib.is_none().then(|| "no PyTorch".to_owned()),
+            gpu: Err("no adapter".to_owned()),
             load_before: String::new(),
             seconds: 1.0,
         }
+    }
+
+    #[test]
+    fn gpu_table_says_when_the_adapter_is_a_cpu() {
+        let mut n = numbers(Some(0.02));
+        assert_eq!(
+            gpu_table(&n).expect("table"),
+            "**GPU.** Not measured in this run: no adapter\n\n"
+        );
+        n.gpu = Ok("{\"adapter\":\"llvmpipe (LLVM 15.0.6, 256 bits) (Cpu)\",\"s0.sig_forward\":0.5,\
+                    \"s0.sig_backward\":1.5,\"s0.logsig_forward\":0.6,\"s0.logsig_backward\":1.7,\
+                    \"s0.error\":2e-6}"
+            .to_owned());
+        let text = gpu_table(&n).expect("table");
+        assert!(text.contains("a functional check"), "{text}");
+        assert!(text.contains("| (32, 100, 8, 4) | 500 | 1500 | 600 | 1700 | 2.0e-6 |"), "{text}");
     }
 
     #[test]
