@@ -37,7 +37,9 @@ impl Augment {
             Self::LeadLag => (2 * length - 1, 2 * channels),
             Self::Cumsum => (length, channels),
             Self::Increments if length < 2 => {
-                return Err(Error::Invalid("increments need paths of at least 2 points".into()));
+                return Err(Error::Invalid(
+                    "increments need paths of at least 2 points".into(),
+                ));
             }
             Self::Increments => (length - 1, channels),
         })
@@ -60,7 +62,10 @@ impl Augment {
         for &a in augments {
             let (l, c) = a.shape(length, channels)?;
             let mut out = vec![T::ZERO; batch * l * c];
-            for (src, dst) in data.chunks_exact(length * channels).zip(out.chunks_exact_mut(l * c)) {
+            for (src, dst) in data
+                .chunks_exact(length * channels)
+                .zip(out.chunks_exact_mut(l * c))
+            {
                 a.forward(src, length, channels, dst);
             }
             (data, length, channels) = (out, l, c);
@@ -91,7 +96,10 @@ impl Augment {
         for (&a, w) in augments.iter().zip(shapes.windows(2)).rev() {
             let ((l0, c0), (l1, c1)) = (w[0], w[1]);
             let mut out = vec![T::ZERO; batch * l0 * c0];
-            for (src, dst) in grad.chunks_exact(l1 * c1).zip(out.chunks_exact_mut(l0 * c0)) {
+            for (src, dst) in grad
+                .chunks_exact(l1 * c1)
+                .zip(out.chunks_exact_mut(l0 * c0))
+            {
                 a.backward(src, l0, c0, dst);
             }
             grad = out;
@@ -104,8 +112,16 @@ impl Augment {
         match self {
             Self::Basepoint => out[c..].copy_from_slice(x),
             Self::Time => {
-                let scale = if l > 1 { T::ONE / T::from_f64((l - 1) as f64) } else { T::ZERO };
-                for (t, (row, src)) in out.chunks_exact_mut(c + 1).zip(x.chunks_exact(c)).enumerate() {
+                let scale = if l > 1 {
+                    T::ONE / T::from_f64((l - 1) as f64)
+                } else {
+                    T::ZERO
+                };
+                for (t, (row, src)) in out
+                    .chunks_exact_mut(c + 1)
+                    .zip(x.chunks_exact(c))
+                    .enumerate()
+                {
                     row[..c].copy_from_slice(src);
                     row[c] = T::from_f64(t as f64) * scale;
                 }
@@ -176,11 +192,21 @@ impl Augment {
     }
 }
 
-fn check_len<T>(data: &[T], batch: usize, length: usize, channels: usize, what: &'static str) -> Result<()> {
+fn check_len<T>(
+    data: &[T],
+    batch: usize,
+    length: usize,
+    channels: usize,
+    what: &'static str,
+) -> Result<()> {
     let expected = batch * length * channels;
     if data.len() == expected {
         Ok(())
     } else {
-        Err(Error::Length { what, expected, got: data.len() })
+        Err(Error::Length {
+            what,
+            expected,
+            got: data.len(),
+        })
     }
 }

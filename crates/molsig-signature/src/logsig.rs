@@ -26,7 +26,10 @@ impl LogSignature {
     /// # Errors
     /// As [`Signature::new`], or more than 65,536 channels.
     pub fn new(channels: usize, depth: usize) -> Result<Self> {
-        Ok(Self { sig: Signature::new(channels, depth)?, basis: LyndonBasis::new(channels, depth)? })
+        Ok(Self {
+            sig: Signature::new(channels, depth)?,
+            basis: LyndonBasis::new(channels, depth)?,
+        })
     }
 
     /// Uses at most `threads` threads across the batch (natively; wasm always uses one).
@@ -119,7 +122,12 @@ impl LogSignature {
     ///
     /// # Errors
     /// A `grad` of the wrong length, or as [`forward`](Self::forward).
-    pub fn backward<T: Scalar>(&self, paths: &Paths<'_, T>, grad: &[T], mode: BackwardMode) -> Result<Vec<T>> {
+    pub fn backward<T: Scalar>(
+        &self,
+        paths: &Paths<'_, T>,
+        grad: &[T],
+        mode: BackwardMode,
+    ) -> Result<Vec<T>> {
         self.check(paths)?;
         let n = self.len();
         check_gradient(paths, grad, n, "log-signature gradient")?;
@@ -186,7 +194,13 @@ impl<T: Scalar> LogWork<T> {
 
     /// `self.log` ← log S(path); keeps S, X and the R_n for the backward pass.
     fn log_signature(&mut self, levels: &Levels, path: &[T]) {
-        signature_wide(levels, path, &mut self.state, &mut self.delta, &mut self.scratch);
+        signature_wide(
+            levels,
+            path,
+            &mut self.state,
+            &mut self.delta,
+            &mut self.scratch,
+        );
         levels.to_lexicographic(&self.state, &mut self.sig);
         let (full, depth) = (levels.sig_len() + 1, levels.depth);
         self.x[0] = T::ZERO;
@@ -201,7 +215,14 @@ impl<T: Scalar> LogWork<T> {
         }
         let mut log_full = std::mem::take(&mut self.grad_x);
         log_full.fill(T::ZERO);
-        product_acc(levels, &mut log_full, &self.x, &self.horner[..full], depth, T::ONE);
+        product_acc(
+            levels,
+            &mut log_full,
+            &self.x,
+            &self.horner[..full],
+            depth,
+            T::ONE,
+        );
         self.log.copy_from_slice(&log_full[1..]);
         self.grad_x = log_full;
     }
@@ -215,12 +236,30 @@ impl<T: Scalar> LogWork<T> {
         self.grad_x.fill(T::ZERO);
         self.grad_r.fill(T::ZERO);
         // log = X ⊗ R_1.
-        product_backward(levels, &self.grad_r_next, &self.x, &self.horner[..full], depth, T::ONE, &mut self.grad_x, &mut self.grad_r);
+        product_backward(
+            levels,
+            &self.grad_r_next,
+            &self.x,
+            &self.horner[..full],
+            depth,
+            T::ONE,
+            &mut self.grad_x,
+            &mut self.grad_r,
+        );
         // R_n = 1/n − X ⊗ R_{n+1}.
         for n in 1..depth {
             self.grad_r_next.fill(T::ZERO);
             let r_next = &self.horner[n * full..(n + 1) * full];
-            product_backward(levels, &self.grad_r, &self.x, r_next, depth - n, -T::ONE, &mut self.grad_x, &mut self.grad_r_next);
+            product_backward(
+                levels,
+                &self.grad_r,
+                &self.x,
+                r_next,
+                depth - n,
+                -T::ONE,
+                &mut self.grad_x,
+                &mut self.grad_r_next,
+            );
             std::mem::swap(&mut self.grad_r, &mut self.grad_r_next);
         }
         grad_sig.copy_from_slice(&self.grad_x[1..]);
@@ -302,7 +341,12 @@ fn levy_forward<T: Scalar>(path: &[T], d: usize, out: &mut [T]) {
     areas.fill(T::ZERO);
     let relative = |t: usize, y: &mut Vec<T>| {
         y.clear();
-        y.extend(path[t * d..(t + 1) * d].iter().zip(first).map(|(&x, &f)| x - f));
+        y.extend(
+            path[t * d..(t + 1) * d]
+                .iter()
+                .zip(first)
+                .map(|(&x, &f)| x - f),
+        );
     };
     let (mut now, mut next) = (Vec::with_capacity(d), Vec::with_capacity(d));
     relative(1.min(length - 1), &mut next);
@@ -355,7 +399,11 @@ fn levy_backward<T: Scalar>(path: &[T], d: usize, grad: &[T], grad_path: &mut [T
     for t in 1..length {
         let before = &path[(t - 1) * d..t * d];
         if t + 1 < length {
-            for ((v, &a), &b) in diff.iter_mut().zip(&path[(t + 1) * d..(t + 2) * d]).zip(before) {
+            for ((v, &a), &b) in diff
+                .iter_mut()
+                .zip(&path[(t + 1) * d..(t + 2) * d])
+                .zip(before)
+            {
                 *v = a - b;
             }
         } else {
@@ -363,7 +411,11 @@ fn levy_backward<T: Scalar>(path: &[T], d: usize, grad: &[T], grad_path: &mut [T
                 *v = f - b;
             }
         }
-        for (i, (out, sum)) in grad_path[t * d..(t + 1) * d].iter_mut().zip(total.iter_mut()).enumerate() {
+        for (i, (out, sum)) in grad_path[t * d..(t + 1) * d]
+            .iter_mut()
+            .zip(total.iter_mut())
+            .enumerate()
+        {
             let gi = dot(&g[i * d..(i + 1) * d], &diff);
             *out += gi;
             *sum += gi;

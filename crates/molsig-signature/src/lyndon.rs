@@ -41,8 +41,12 @@ impl LyndonBasis {
         let mut words = lyndon_words(channels, depth);
         words.sort_by_key(Vec::len); // stable: lexicographic within a length
         let index: Vec<usize> = words.iter().map(|w| word_index(w, channels)).collect();
-        let position: HashMap<(usize, usize), usize> =
-            words.iter().zip(&index).enumerate().map(|(p, (w, &i))| ((w.len(), i), p)).collect();
+        let position: HashMap<(usize, usize), usize> = words
+            .iter()
+            .zip(&index)
+            .enumerate()
+            .map(|(p, (w, &i))| ((w.len(), i), p))
+            .collect();
         let mut memo: HashMap<(usize, usize), Vec<(usize, i64)>> = HashMap::new();
         let triangle = words
             .iter()
@@ -56,7 +60,12 @@ impl LyndonBasis {
                     .collect()
             })
             .collect();
-        Ok(Self { levels, words, index, triangle })
+        Ok(Self {
+            levels,
+            words,
+            index,
+            triangle,
+        })
     }
 
     /// Number of basis elements (the log-signature's length).
@@ -90,12 +99,16 @@ impl LyndonBasis {
     /// # Errors
     /// More than `max` Lyndon words of length k.
     pub(crate) fn dense_level(&self, k: usize, max: usize) -> Result<(Vec<usize>, Vec<f64>)> {
-        let range: Vec<usize> = (0..self.words.len()).filter(|&p| self.words[p].len() == k).collect();
+        let range: Vec<usize> = (0..self.words.len())
+            .filter(|&p| self.words[p].len() == k)
+            .collect();
         let n = range.len();
         if n > max {
             return Err(crate::Error::TooLarge {
                 what: "log-signature on the device",
-                detail: format!("{n} Lyndon words of length {k} (at most {max}); use the CPU engine"),
+                detail: format!(
+                    "{n} Lyndon words of length {k} (at most {max}); use the CPU engine"
+                ),
             });
         }
         let first = range.first().copied().unwrap_or(0);
@@ -176,7 +189,11 @@ fn is_lyndon(w: &[u16]) -> bool {
 }
 
 /// Expansion of the standard bracketing P(w): (index within level |w|, coefficient), sorted.
-fn bracket(w: &[u16], d: usize, memo: &mut HashMap<(usize, usize), Vec<(usize, i64)>>) -> Vec<(usize, i64)> {
+fn bracket(
+    w: &[u16],
+    d: usize,
+    memo: &mut HashMap<(usize, usize), Vec<(usize, i64)>>,
+) -> Vec<(usize, i64)> {
     let key = (w.len(), word_index(w, d));
     if let Some(done) = memo.get(&key) {
         return done.clone();
@@ -184,7 +201,9 @@ fn bracket(w: &[u16], d: usize, memo: &mut HashMap<(usize, usize), Vec<(usize, i
     let expansion = if w.len() == 1 {
         vec![(usize::from(w[0]), 1)]
     } else {
-        let split = (1..w.len()).find(|&i| is_lyndon(&w[i..])).unwrap_or(w.len() - 1);
+        let split = (1..w.len())
+            .find(|&i| is_lyndon(&w[i..]))
+            .unwrap_or(w.len() - 1);
         let (u, v) = w.split_at(split);
         let (pu, pv) = (bracket(u, d, memo), bracket(v, d, memo));
         let (du, dv) = (d.pow(u.len() as u32), d.pow(v.len() as u32));
@@ -215,7 +234,9 @@ fn label(w: &[u16]) -> String {
     if w.len() == 1 {
         return (w[0] + 1).to_string();
     }
-    let split = (1..w.len()).find(|&i| is_lyndon(&w[i..])).unwrap_or(w.len() - 1);
+    let split = (1..w.len())
+        .find(|&i| is_lyndon(&w[i..]))
+        .unwrap_or(w.len() - 1);
     format!("[{},{}]", label(&w[..split]), label(&w[split..]))
 }
 
@@ -228,7 +249,11 @@ mod tests {
     fn counts_follow_witt_formula() {
         for (d, depth) in [(1, 4), (2, 6), (3, 5), (4, 4), (8, 3), (150, 2)] {
             let basis = LyndonBasis::new(d, depth).expect("basis");
-            assert_eq!(basis.len(), logsig_len(d, depth).expect("len"), "d {d} D {depth}");
+            assert_eq!(
+                basis.len(),
+                logsig_len(d, depth).expect("len"),
+                "d {d} D {depth}"
+            );
         }
     }
 
@@ -246,6 +271,18 @@ mod tests {
     #[test]
     fn lyndon_words_of_two_letters_up_to_four() {
         let words = LyndonBasis::new(2, 4).expect("basis").labels();
-        assert_eq!(words, ["1", "2", "[1,2]", "[1,[1,2]]", "[[1,2],2]", "[1,[1,[1,2]]]", "[1,[[1,2],2]]", "[[[1,2],2],2]"]);
+        assert_eq!(
+            words,
+            [
+                "1",
+                "2",
+                "[1,2]",
+                "[1,[1,2]]",
+                "[[1,2],2]",
+                "[1,[1,[1,2]]]",
+                "[1,[[1,2],2]]",
+                "[[[1,2],2],2]"
+            ]
+        );
     }
 }

@@ -33,7 +33,11 @@ impl<'a, T: Scalar> Paths<'a, T> {
                 detail: format!("[{batch}, {length}, {channels}]"),
             })?;
         if data.len() != expected {
-            return Err(Error::Length { what: "paths", expected, got: data.len() });
+            return Err(Error::Length {
+                what: "paths",
+                expected,
+                got: data.len(),
+            });
         }
         if let Some(at) = data.iter().position(|v| !v.is_finite()) {
             return Err(Error::NotFinite {
@@ -43,7 +47,12 @@ impl<'a, T: Scalar> Paths<'a, T> {
                 value: data[at].to_f64(),
             });
         }
-        Ok(Self { data, batch, length, channels })
+        Ok(Self {
+            data,
+            batch,
+            length,
+            channels,
+        })
     }
 }
 
@@ -76,7 +85,11 @@ impl<'a, T> Paths<'a, T> {
 }
 
 /// A zeroed output of `items × per_item` values, or a clear error when that overflows.
-pub(crate) fn zeroed<T: Scalar>(items: usize, per_item: usize, what: &'static str) -> Result<Vec<T>> {
+pub(crate) fn zeroed<T: Scalar>(
+    items: usize,
+    per_item: usize,
+    what: &'static str,
+) -> Result<Vec<T>> {
     let n = items.checked_mul(per_item).ok_or_else(|| Error::TooLarge {
         what,
         detail: format!("{items} outputs of {per_item} values"),
@@ -85,11 +98,20 @@ pub(crate) fn zeroed<T: Scalar>(items: usize, per_item: usize, what: &'static st
 }
 
 /// Checks that `grad` holds `per_item` values for each path of `paths`.
-pub(crate) fn check_gradient<T>(paths: &Paths<'_, T>, grad: &[T], per_item: usize, what: &'static str) -> Result<()> {
+pub(crate) fn check_gradient<T>(
+    paths: &Paths<'_, T>,
+    grad: &[T],
+    per_item: usize,
+    what: &'static str,
+) -> Result<()> {
     let expected = paths.batch() * per_item;
     if grad.len() == expected {
         Ok(())
     } else {
-        Err(Error::Length { what, expected, got: grad.len() })
+        Err(Error::Length {
+            what,
+            expected,
+            got: grad.len(),
+        })
     }
 }

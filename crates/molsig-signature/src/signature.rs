@@ -35,7 +35,10 @@ impl Signature {
     /// # Errors
     /// Zero channels or depth, or an output size that overflows.
     pub fn new(channels: usize, depth: usize) -> Result<Self> {
-        Ok(Self { levels: Levels::new(channels, depth)?, threads: default_threads() })
+        Ok(Self {
+            levels: Levels::new(channels, depth)?,
+            threads: default_threads(),
+        })
     }
 
     /// Uses at most `threads` threads across the batch (natively; wasm always uses one).
@@ -120,20 +123,32 @@ impl Signature {
         let items = paths.batch() * paths.length();
         let mut out = zeroed(items, self.len(), "signature stream")?;
         let (levels, d, length) = (&self.levels, self.levels.d, paths.length());
-        for_batch(&mut out, self.len() * length, self.threads, |first, chunk| {
-            let mut scratch = ExpScratch::new(levels);
-            let mut delta = vec![T::ZERO; d];
-            let mut state = vec![T::ZERO; levels.sig_len()];
-            for (i, stream) in chunk.chunks_exact_mut(levels.sig_len() * length).enumerate() {
-                let path = paths.path(first + i);
-                state.fill(T::ZERO);
-                for (t, sig) in stream.chunks_exact_mut(levels.sig_len()).enumerate().skip(1) {
-                    increment(path, d, t - 1, &mut delta);
-                    mul_exp_wide(levels, &mut state, &delta, &mut scratch);
-                    levels.to_lexicographic(&state, sig);
+        for_batch(
+            &mut out,
+            self.len() * length,
+            self.threads,
+            |first, chunk| {
+                let mut scratch = ExpScratch::new(levels);
+                let mut delta = vec![T::ZERO; d];
+                let mut state = vec![T::ZERO; levels.sig_len()];
+                for (i, stream) in chunk
+                    .chunks_exact_mut(levels.sig_len() * length)
+                    .enumerate()
+                {
+                    let path = paths.path(first + i);
+                    state.fill(T::ZERO);
+                    for (t, sig) in stream
+                        .chunks_exact_mut(levels.sig_len())
+                        .enumerate()
+                        .skip(1)
+                    {
+                        increment(path, d, t - 1, &mut delta);
+                        mul_exp_wide(levels, &mut state, &delta, &mut scratch);
+                        levels.to_lexicographic(&state, sig);
+                    }
                 }
-            }
-        });
+            },
+        );
         Ok(out)
     }
 
@@ -148,7 +163,10 @@ impl Signature {
         intervals: &[RangeInclusive<usize>],
     ) -> Result<Vec<T>> {
         self.check(paths)?;
-        if let Some(bad) = intervals.iter().find(|r| r.start() > r.end() || *r.end() >= paths.length()) {
+        if let Some(bad) = intervals
+            .iter()
+            .find(|r| r.start() > r.end() || *r.end() >= paths.length())
+        {
             return Err(Error::Invalid(format!(
                 "interval {}..={} is not inside a path of {} points",
                 bad.start(),
@@ -156,22 +174,31 @@ impl Signature {
                 paths.length()
             )));
         }
-        let mut out = zeroed(paths.batch() * intervals.len(), self.len(), "interval signatures")?;
+        let mut out = zeroed(
+            paths.batch() * intervals.len(),
+            self.len(),
+            "interval signatures",
+        )?;
         let (levels, d) = (&self.levels, self.levels.d);
-        for_batch(&mut out, self.len() * intervals.len(), self.threads, |first, chunk| {
-            let mut scratch = ExpScratch::new(levels);
-            let mut delta = vec![T::ZERO; d];
-            let mut state = vec![T::ZERO; levels.sig_len()];
-            let per_path = levels.sig_len() * intervals.len();
-            for (i, sigs) in chunk.chunks_exact_mut(per_path.max(1)).enumerate() {
-                let path = paths.path(first + i);
-                for (sig, range) in sigs.chunks_exact_mut(levels.sig_len()).zip(intervals) {
-                    let part = &path[range.start() * d..(range.end() + 1) * d];
-                    signature_wide(levels, part, &mut state, &mut delta, &mut scratch);
-                    levels.to_lexicographic(&state, sig);
+        for_batch(
+            &mut out,
+            self.len() * intervals.len(),
+            self.threads,
+            |first, chunk| {
+                let mut scratch = ExpScratch::new(levels);
+                let mut delta = vec![T::ZERO; d];
+                let mut state = vec![T::ZERO; levels.sig_len()];
+                let per_path = levels.sig_len() * intervals.len();
+                for (i, sigs) in chunk.chunks_exact_mut(per_path.max(1)).enumerate() {
+                    let path = paths.path(first + i);
+                    for (sig, range) in sigs.chunks_exact_mut(levels.sig_len()).zip(intervals) {
+                        let part = &path[range.start() * d..(range.end() + 1) * d];
+                        signature_wide(levels, part, &mut state, &mut delta, &mut scratch);
+                        levels.to_lexicographic(&state, sig);
+                    }
                 }
-            }
-        });
+            },
+        );
         Ok(out)
     }
 
@@ -179,7 +206,12 @@ impl Signature {
     ///
     /// # Errors
     /// A `grad` of the wrong length, or as [`forward`](Self::forward).
-    pub fn backward<T: Scalar>(&self, paths: &Paths<'_, T>, grad: &[T], mode: BackwardMode) -> Result<Vec<T>> {
+    pub fn backward<T: Scalar>(
+        &self,
+        paths: &Paths<'_, T>,
+        grad: &[T],
+        mode: BackwardMode,
+    ) -> Result<Vec<T>> {
         self.check(paths)?;
         let n = self.len();
         check_gradient(paths, grad, n, "signature gradient")?;
@@ -270,7 +302,13 @@ impl<T: Scalar> BackwardWork<T> {
 
     /// Adds ∂ℓ/∂path to `grad_path`, given ∂ℓ/∂S in `self.grad` (lexicographic; consumed).
     #[inline(always)]
-    pub(crate) fn run(&mut self, levels: &Levels, path: &[T], mode: BackwardMode, grad_path: &mut [T]) {
+    pub(crate) fn run(
+        &mut self,
+        levels: &Levels,
+        path: &[T],
+        mode: BackwardMode,
+        grad_path: &mut [T],
+    ) {
         levels.to_reversed(&self.grad, &mut self.state);
         std::mem::swap(&mut self.grad, &mut self.state);
         let checkpoint = match mode {
@@ -291,7 +329,14 @@ impl<T: Scalar> BackwardWork<T> {
         let d = levels.d;
         increment(path, d, t, &mut self.delta);
         self.grad_delta.fill(T::ZERO);
-        mul_exp_backward(levels, &self.state, &self.delta, &mut self.grad, &mut self.grad_delta, &mut self.scratch);
+        mul_exp_backward(
+            levels,
+            &self.state,
+            &self.delta,
+            &mut self.grad,
+            &mut self.grad_delta,
+            &mut self.scratch,
+        );
         for c in 0..d {
             grad_path[(t + 1) * d + c] += self.grad_delta[c];
             grad_path[t * d + c] -= self.grad_delta[c];
@@ -302,7 +347,13 @@ impl<T: Scalar> BackwardWork<T> {
     fn inverse(&mut self, levels: &Levels, path: &[T], grad_path: &mut [T]) {
         let d = levels.d;
         let steps = path.len() / d - 1;
-        signature_reversed(levels, path, &mut self.state, &mut self.delta, &mut self.scratch);
+        signature_reversed(
+            levels,
+            path,
+            &mut self.state,
+            &mut self.delta,
+            &mut self.scratch,
+        );
         for t in (0..steps).rev() {
             if t == 0 {
                 self.state.fill(T::ZERO);

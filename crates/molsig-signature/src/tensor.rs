@@ -30,8 +30,12 @@ pub fn sig_len(channels: usize, depth: usize) -> Result<usize> {
     let mut total = 0_usize;
     let mut level = 1_usize;
     for _ in 0..depth {
-        level = level.checked_mul(channels).ok_or_else(|| too_large(channels, depth))?;
-        total = total.checked_add(level).ok_or_else(|| too_large(channels, depth))?;
+        level = level
+            .checked_mul(channels)
+            .ok_or_else(|| too_large(channels, depth))?;
+        total = total
+            .checked_add(level)
+            .ok_or_else(|| too_large(channels, depth))?;
     }
     Ok(total)
 }
@@ -47,11 +51,15 @@ pub fn logsig_len(channels: usize, depth: usize) -> Result<usize> {
     for k in 1..=depth {
         let mut signed: i128 = 0;
         for j in (1..=k).filter(|j| k % j == 0) {
-            let power = (channels as i128).checked_pow((k / j) as u32).ok_or_else(|| too_large(channels, depth))?;
+            let power = (channels as i128)
+                .checked_pow((k / j) as u32)
+                .ok_or_else(|| too_large(channels, depth))?;
             signed += i128::from(mobius(j)) * power;
         }
         let count = usize::try_from(signed / k as i128).map_err(|_| too_large(channels, depth))?;
-        total = total.checked_add(count).ok_or_else(|| too_large(channels, depth))?;
+        total = total
+            .checked_add(count)
+            .ok_or_else(|| too_large(channels, depth))?;
     }
     Ok(total)
 }
@@ -72,7 +80,10 @@ fn mobius(n: usize) -> i8 {
 }
 
 fn too_large(channels: usize, depth: usize) -> Error {
-    Error::TooLarge { what: "signature", detail: format!("{channels} channels at depth {depth}") }
+    Error::TooLarge {
+        what: "signature",
+        detail: format!("{channels} channels at depth {depth}"),
+    }
 }
 
 /// Level sizes and offsets for `d` channels up to depth `D`.
@@ -94,7 +105,12 @@ impl Levels {
         for k in 1..=depth {
             sig_offset[k + 1] = sig_offset[k] + size[k];
         }
-        Ok(Self { d, depth, size, sig_offset })
+        Ok(Self {
+            d,
+            depth,
+            size,
+            sig_offset,
+        })
     }
 
     /// Values in signature layout.
@@ -168,7 +184,9 @@ impl<T: Scalar> ExpScratch<T> {
     pub fn new(levels: &Levels) -> Self {
         let below_top = levels.sig_offset[levels.depth];
         Self {
-            inverse: (1..=levels.depth).map(|m| T::ONE / T::from_f64(m as f64)).collect(),
+            inverse: (1..=levels.depth)
+                .map(|m| T::ONE / T::from_f64(m as f64))
+                .collect(),
             scaled: vec![T::ZERO; levels.d * levels.depth],
             horner: vec![T::ZERO; below_top],
             horner_grad: vec![T::ZERO; below_top],
@@ -178,7 +196,10 @@ impl<T: Scalar> ExpScratch<T> {
     #[inline(always)]
     fn scale(&mut self, levels: &Levels, delta: &[T]) {
         for (m, &inv) in self.inverse.iter().enumerate() {
-            for (s, &x) in self.scaled[m * levels.d..(m + 1) * levels.d].iter_mut().zip(delta) {
+            for (s, &x) in self.scaled[m * levels.d..(m + 1) * levels.d]
+                .iter_mut()
+                .zip(delta)
+            {
                 *s = x * inv;
             }
         }
@@ -217,7 +238,11 @@ fn horner_terms<T: Scalar>(levels: &Levels, a: &[T], scratch: &mut ExpScratch<T>
     let d = levels.d;
     let ExpScratch { scaled, horner, .. } = scratch;
     let first = &mut horner[levels.sig_offset[1]..levels.sig_offset[2]];
-    for ((h, &s), &a1) in first.iter_mut().zip(&scaled[(k - 1) * d..k * d]).zip(levels.level(a, 1)) {
+    for ((h, &s), &a1) in first
+        .iter_mut()
+        .zip(&scaled[(k - 1) * d..k * d])
+        .zip(levels.level(a, 1))
+    {
         *h = s + a1;
     }
     for i in 2..k {
@@ -231,13 +256,22 @@ fn horner_terms<T: Scalar>(levels: &Levels, a: &[T], scratch: &mut ExpScratch<T>
 
 /// Chen's step in place: `a ← a ⊗ exp(delta)` (signature layout, reversed; a's level 0 is 1).
 #[inline(always)]
-pub(crate) fn mul_exp<T: Scalar>(levels: &Levels, a: &mut [T], delta: &[T], scratch: &mut ExpScratch<T>) {
+pub(crate) fn mul_exp<T: Scalar>(
+    levels: &Levels,
+    a: &mut [T],
+    delta: &[T],
+    scratch: &mut ExpScratch<T>,
+) {
     scratch.scale(levels, delta);
     // Top level first: level k reads the old lower levels.
     for k in (2..=levels.depth).rev() {
         horner_terms(levels, a, scratch, k);
         let b = &scratch.horner[levels.sig_offset[k - 1]..levels.sig_offset[k]];
-        outer_acc(&mut a[levels.sig_offset[k]..levels.sig_offset[k + 1]], b, delta);
+        outer_acc(
+            &mut a[levels.sig_offset[k]..levels.sig_offset[k + 1]],
+            b,
+            delta,
+        );
     }
     for (x, &dx) in a[..levels.d].iter_mut().zip(delta) {
         *x += dx;
@@ -303,7 +337,12 @@ pub(crate) fn mul_exp_backward<T: Scalar>(
     }
     for k in 2..=levels.depth {
         horner_terms(levels, a, scratch, k);
-        let ExpScratch { horner, horner_grad, inverse, .. } = scratch;
+        let ExpScratch {
+            horner,
+            horner_grad,
+            inverse,
+            ..
+        } = scratch;
         // T_k = B_{k−1} ⊗ Δ + A_k.
         {
             let gk = &grad[levels.sig_offset[k]..levels.sig_offset[k + 1]];
@@ -317,12 +356,20 @@ pub(crate) fn mul_exp_backward<T: Scalar>(
             let inv = inverse[k - i];
             let (lower, upper) = horner_grad.split_at_mut(levels.sig_offset[i]);
             let gbi = &upper[..levels.size[i]];
-            for (g, &x) in grad[levels.sig_offset[i]..levels.sig_offset[i + 1]].iter_mut().zip(gbi.iter()) {
+            for (g, &x) in grad[levels.sig_offset[i]..levels.sig_offset[i + 1]]
+                .iter_mut()
+                .zip(gbi.iter())
+            {
                 *g += x;
             }
             let gprev = &mut lower[levels.sig_offset[i - 1]..];
             contract_letter(gprev, gbi, delta, inv);
-            contract_prefix(grad_delta, gbi, &horner[levels.sig_offset[i - 1]..levels.sig_offset[i]], inv);
+            contract_prefix(
+                grad_delta,
+                gbi,
+                &horner[levels.sig_offset[i - 1]..levels.sig_offset[i]],
+                inv,
+            );
         }
         // B₁ = Δ/k + A₁.
         let gb1 = &horner_grad[..d];

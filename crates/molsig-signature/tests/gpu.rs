@@ -11,7 +11,9 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use burn::prelude::*;
-use molsig_signature::gpu::{augment, logsignature, set_max_binding_bytes, signature, signature_backward};
+use molsig_signature::gpu::{
+    augment, logsignature, set_max_binding_bytes, signature, signature_backward,
+};
 use molsig_signature::{Augment, BackwardMode, Error, LogSignature, Paths, Signature};
 use serde_json::Value;
 
@@ -138,9 +140,19 @@ fn check_against_cpu(device: &Device, dims: [usize; 3], depth: usize, seed: u64)
     let got = logsignature(x.clone(), depth).expect("log-signature");
     let loss = (got.clone() * tensor2(&log_weights, [batch, log.len()], &autodiff)).sum();
     let grads = loss.backward();
-    assert_close(&format!("{what}: log-signature"), &read(got.detach()), &want_log, 1e-4);
+    assert_close(
+        &format!("{what}: log-signature"),
+        &read(got.detach()),
+        &want_log,
+        1e-4,
+    );
     let got = read(x.grad(&grads).expect("x has a gradient"));
-    assert_close(&format!("{what}: log-signature autodiff"), &got, &want_log_grad, 1e-4);
+    assert_close(
+        &format!("{what}: log-signature autodiff"),
+        &got,
+        &want_log_grad,
+        1e-4,
+    );
 }
 
 /// Shapes of the GPU-vs-CPU comparison: d ∈ {1, 2, 3, 8} at every depth whose signature stays
@@ -284,7 +296,10 @@ fn check_references(device: &Device) {
             &values("/outputs/logsig_iisignature_lyndon_O"),
             1e-4,
         );
-        if json.pointer("/outputs/grad_logsig_lyndon_pysiglib_autograd").is_some() {
+        if json
+            .pointer("/outputs/grad_logsig_lyndon_pysiglib_autograd")
+            .is_some()
+        {
             assert_close(
                 &format!("{file}: log-signature gradient"),
                 &read(x.grad(&grads).expect("gradient")),

@@ -39,7 +39,10 @@ fn exp(l: &[f64], d: usize, depth: usize) -> Vec<f64> {
     out[0] = 1.0;
     let mut term = out.clone();
     for n in 1..=depth {
-        term = product(&term, l, d, depth).into_iter().map(|v| v / n as f64).collect();
+        term = product(&term, l, d, depth)
+            .into_iter()
+            .map(|v| v / n as f64)
+            .collect();
         out.iter_mut().zip(&term).for_each(|(o, t)| *o += t);
     }
     out
@@ -55,7 +58,10 @@ fn assert_close(what: &str, got: &[f64], want: &[f64]) {
 
 fn sig(path: &[f64], d: usize, depth: usize) -> Vec<f64> {
     let paths = Paths::new(path, 1, path.len() / d, d).expect("paths");
-    Signature::new(d, depth).expect("sig").forward(&paths).expect("forward")
+    Signature::new(d, depth)
+        .expect("sig")
+        .forward(&paths)
+        .expect("forward")
 }
 
 /// A path of 1..=`max_len` points in `d` channels, coordinates in [-2, 2].
@@ -65,7 +71,12 @@ fn path(d: usize, max_len: usize) -> impl Strategy<Value = Vec<f64>> {
 
 /// (d, depth) with d^depth small enough for quick tests.
 fn shape() -> impl Strategy<Value = (usize, usize)> {
-    prop_oneof![(1..=4_usize, 1..=4_usize), Just((2, 6)), Just((5, 2)), Just((8, 2))]
+    prop_oneof![
+        (1..=4_usize, 1..=4_usize),
+        Just((2, 6)),
+        Just((5, 2)),
+        Just((8, 2))
+    ]
 }
 
 proptest! {
@@ -236,8 +247,20 @@ proptest! {
 
 fn rotation(angles: &[f64]) -> [[f64; 3]; 3] {
     let (a, b, c) = (angles[0], angles[1], angles[2]);
-    let rz = |t: f64| [[t.cos(), -t.sin(), 0.0], [t.sin(), t.cos(), 0.0], [0.0, 0.0, 1.0]];
-    let rx = |t: f64| [[1.0, 0.0, 0.0], [0.0, t.cos(), -t.sin()], [0.0, t.sin(), t.cos()]];
+    let rz = |t: f64| {
+        [
+            [t.cos(), -t.sin(), 0.0],
+            [t.sin(), t.cos(), 0.0],
+            [0.0, 0.0, 1.0],
+        ]
+    };
+    let rx = |t: f64| {
+        [
+            [1.0, 0.0, 0.0],
+            [0.0, t.cos(), -t.sin()],
+            [0.0, t.sin(), t.cos()],
+        ]
+    };
     let mul = |p: [[f64; 3]; 3], q: [[f64; 3]; 3]| {
         let mut o = [[0.0; 3]; 3];
         for i in 0..3 {
@@ -253,13 +276,21 @@ fn rotation(angles: &[f64]) -> [[f64; 3]; 3] {
 #[test]
 fn threads_do_not_change_results() {
     let (batch, l, d, depth) = (7, 20, 3, 4);
-    let x: Vec<f64> = (0..batch * l * d).map(|i| ((i * 7919) % 101) as f64 / 50.0 - 1.0).collect();
+    let x: Vec<f64> = (0..batch * l * d)
+        .map(|i| ((i * 7919) % 101) as f64 / 50.0 - 1.0)
+        .collect();
     let paths = Paths::new(&x, batch, l, d).expect("paths");
     let one = LogSignature::new(d, depth).expect("log").with_threads(1);
     let many = LogSignature::new(d, depth).expect("log").with_threads(3);
-    assert_eq!(one.forward(&paths).expect("1"), many.forward(&paths).expect("3"));
+    assert_eq!(
+        one.forward(&paths).expect("1"),
+        many.forward(&paths).expect("3")
+    );
     let g = vec![0.5; batch * one.len()];
-    assert_eq!(one.backward(&paths, &g, BackwardMode::Auto).expect("1"), many.backward(&paths, &g, BackwardMode::Auto).expect("3"));
+    assert_eq!(
+        one.backward(&paths, &g, BackwardMode::Auto).expect("1"),
+        many.backward(&paths, &g, BackwardMode::Auto).expect("3")
+    );
 }
 
 #[test]
@@ -267,15 +298,44 @@ fn bad_input_is_named() {
     let mut x = vec![0.0_f64; 2 * 5 * 3];
     x[2 * 5 * 3 - 2] = f64::NAN;
     let err = Paths::new(&x, 2, 5, 3).expect_err("nan");
-    assert!(matches!(err, Error::NotFinite { batch: 1, point: 4, channel: 1, value } if value.is_nan()), "{err}");
-    assert_eq!(Paths::new(&x[1..], 2, 5, 3).expect_err("short"), Error::Length { what: "paths", expected: 30, got: 29 });
+    assert!(
+        matches!(err, Error::NotFinite { batch: 1, point: 4, channel: 1, value } if value.is_nan()),
+        "{err}"
+    );
+    assert_eq!(
+        Paths::new(&x[1..], 2, 5, 3).expect_err("short"),
+        Error::Length {
+            what: "paths",
+            expected: 30,
+            got: 29
+        }
+    );
     let ok = vec![0.0_f64; 30];
     let paths = Paths::new(&ok, 2, 5, 3).expect("paths");
-    let err = Signature::new(2, 3).expect("sig").forward(&paths).expect_err("channels");
-    assert_eq!(err.to_string(), "paths have 3 channels, the signature was set up for 2");
+    let err = Signature::new(2, 3)
+        .expect("sig")
+        .forward(&paths)
+        .expect_err("channels");
+    assert_eq!(
+        err.to_string(),
+        "paths have 3 channels, the signature was set up for 2"
+    );
     let sig = Signature::new(3, 2).expect("sig");
-    assert!(matches!(sig.backward(&paths, &[0.0; 5], BackwardMode::Auto), Err(Error::Length { expected: 24, got: 5, .. })));
-    assert!(matches!(Signature::new(1000, 10), Err(Error::TooLarge { .. })));
+    assert!(matches!(
+        sig.backward(&paths, &[0.0; 5], BackwardMode::Auto),
+        Err(Error::Length {
+            expected: 24,
+            got: 5,
+            ..
+        })
+    ));
+    assert!(matches!(
+        Signature::new(1000, 10),
+        Err(Error::TooLarge { .. })
+    ));
     assert!(Signature::new(0, 2).is_err() && Signature::new(2, 0).is_err());
-    assert!(matches!(sig.intervals(&paths, &[3..=5]), Err(Error::Invalid(_))));
+    assert!(matches!(
+        sig.intervals(&paths, &[3..=5]),
+        Err(Error::Invalid(_))
+    ));
 }

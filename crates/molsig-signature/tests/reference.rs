@@ -7,7 +7,8 @@ use molsig_signature::{BackwardMode, LogSignature, Paths, Scalar, Signature};
 use serde_json::Value;
 
 fn reference_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/signatures");
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/signatures");
     if dir.join("index.json").is_file() {
         Some(dir)
     } else {
@@ -28,7 +29,12 @@ struct Case {
 impl Case {
     fn values(&self, pointer: &str) -> Vec<f64> {
         let mut out = Vec::new();
-        flatten(self.json.pointer(pointer).unwrap_or_else(|| panic!("{}: no {pointer}", self.name)), &mut out);
+        flatten(
+            self.json
+                .pointer(pointer)
+                .unwrap_or_else(|| panic!("{}: no {pointer}", self.name)),
+            &mut out,
+        );
         out
     }
 
@@ -46,23 +52,41 @@ fn flatten(v: &Value, out: &mut Vec<f64>) {
 }
 
 fn cases() -> Vec<Case> {
-    let Some(dir) = reference_dir() else { return Vec::new() };
-    let index: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("index.json")).expect("index")).expect("json");
+    let Some(dir) = reference_dir() else {
+        return Vec::new();
+    };
+    let index: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("index.json")).expect("index"))
+            .expect("json");
     index["cases"]
         .as_array()
         .expect("cases")
         .iter()
         .map(|c| {
             let file = c["file"].as_str().expect("file");
-            let json: Value = serde_json::from_str(&std::fs::read_to_string(dir.join(file)).expect("case")).expect("json");
-            let shape: Vec<usize> = json["shape"].as_array().expect("shape").iter().map(|s| s.as_u64().expect("dim") as usize).collect();
+            let json: Value =
+                serde_json::from_str(&std::fs::read_to_string(dir.join(file)).expect("case"))
+                    .expect("json");
+            let shape: Vec<usize> = json["shape"]
+                .as_array()
+                .expect("shape")
+                .iter()
+                .map(|s| s.as_u64().expect("dim") as usize)
+                .collect();
             let (batch, length, channels) = match shape[..] {
                 [l, c] => (1, l, c),
                 [b, l, c] => (b, l, c),
                 _ => panic!("{file}: shape {shape:?}"),
             };
             let depth = json["depth"].as_u64().expect("depth") as usize;
-            Case { name: file.to_owned(), json, batch, length, channels, depth }
+            Case {
+                name: file.to_owned(),
+                json,
+                batch,
+                length,
+                channels,
+                depth,
+            }
         })
         .collect()
 }
@@ -87,27 +111,69 @@ fn check_case<T: Scalar>(case: &Case, tol: f64, modes: &[BackwardMode]) {
     let name = &case.name;
 
     let sig = Signature::new(case.channels, case.depth).expect("signature");
-    assert_close(name, "signature", &sig.forward(&paths).expect("sig"), &case.values("/outputs/sig_iisignature"), tol);
+    assert_close(
+        name,
+        "signature",
+        &sig.forward(&paths).expect("sig"),
+        &case.values("/outputs/sig_iisignature"),
+        tol,
+    );
 
     let logsig = LogSignature::new(case.channels, case.depth).expect("logsig");
     let lyndon = case.values("/outputs/logsig_iisignature_lyndon_O");
-    assert_close(name, "log-signature", &logsig.forward(&paths).expect("logsig"), &lyndon, tol);
+    assert_close(
+        name,
+        "log-signature",
+        &logsig.forward(&paths).expect("logsig"),
+        &lyndon,
+        tol,
+    );
     let expanded = case.values("/outputs/logsig_iisignature_expanded_X");
-    assert_close(name, "expanded log-signature", &logsig.expanded(&paths).expect("expanded"), &expanded, tol);
+    assert_close(
+        name,
+        "expanded log-signature",
+        &logsig.expanded(&paths).expect("expanded"),
+        &expanded,
+        tol,
+    );
 
-    let w: Vec<T> = case.values("/W_sig_cotangent").into_iter().map(T::from_f64).collect();
+    let w: Vec<T> = case
+        .values("/W_sig_cotangent")
+        .into_iter()
+        .map(T::from_f64)
+        .collect();
     let want = case.values("/outputs/grad_sig_own_autograd");
     for &mode in modes {
         let grad = sig.backward(&paths, &w, mode).expect("sig backward");
-        assert_close(name, &format!("signature gradient ({mode:?})"), &grad, &want, tol);
+        assert_close(
+            name,
+            &format!("signature gradient ({mode:?})"),
+            &grad,
+            &want,
+            tol,
+        );
     }
 
-    if case.json.pointer("/outputs/grad_logsig_lyndon_pysiglib_autograd").is_some() {
-        let v: Vec<T> = case.values("/V_logsig_cotangent").into_iter().map(T::from_f64).collect();
+    if case
+        .json
+        .pointer("/outputs/grad_logsig_lyndon_pysiglib_autograd")
+        .is_some()
+    {
+        let v: Vec<T> = case
+            .values("/V_logsig_cotangent")
+            .into_iter()
+            .map(T::from_f64)
+            .collect();
         let want = case.values("/outputs/grad_logsig_lyndon_pysiglib_autograd");
         for &mode in modes {
             let grad = logsig.backward(&paths, &v, mode).expect("logsig backward");
-            assert_close(name, &format!("log-signature gradient ({mode:?})"), &grad, &want, tol);
+            assert_close(
+                name,
+                &format!("log-signature gradient ({mode:?})"),
+                &grad,
+                &want,
+                tol,
+            );
         }
     }
 }
@@ -115,7 +181,11 @@ fn check_case<T: Scalar>(case: &Case, tol: f64, modes: &[BackwardMode]) {
 #[test]
 fn every_case_matches_in_f64() {
     for case in cases() {
-        check_case::<f64>(&case, 1e-10, &[BackwardMode::Inverse, BackwardMode::Checkpoint]);
+        check_case::<f64>(
+            &case,
+            1e-10,
+            &[BackwardMode::Inverse, BackwardMode::Checkpoint],
+        );
     }
 }
 
@@ -146,7 +216,9 @@ fn lyndon_labels_match_iisignature() {
 fn finite_difference_checks_of_the_reference_agree() {
     // The reference's own central differences at a few coordinates, against our f64 gradient.
     for case in cases() {
-        let Some(check) = case.json.get("grad_logsig_fd_check") else { continue };
+        let Some(check) = case.json.get("grad_logsig_fd_check") else {
+            continue;
+        };
         let input = case.input();
         let paths = Paths::new(&input, case.batch, case.length, case.channels).expect("paths");
         let v = case.values("/V_logsig_cotangent");
@@ -158,7 +230,12 @@ fn finite_difference_checks_of_the_reference_agree() {
         let fd = check["finite_difference"].as_array().expect("fd");
         for (i, f) in indices.iter().zip(fd) {
             let (i, f) = (i.as_u64().expect("index") as usize, f.as_f64().expect("fd"));
-            assert!((grad[i] - f).abs() <= 1e-6 * f.abs().max(1.0), "{} [{i}]: {} vs fd {f}", case.name, grad[i]);
+            assert!(
+                (grad[i] - f).abs() <= 1e-6 * f.abs().max(1.0),
+                "{} [{i}]: {} vs fd {f}",
+                case.name,
+                grad[i]
+            );
         }
     }
 }

@@ -286,7 +286,15 @@ async fn signature_on_webgpu_matches_reference() {
     let logsig = molsig_signature::gpu::logsignature(path.clone(), 4).expect("log-signature");
     let loss = (logsig.clone() * f32_tensor(&CASE_A_LOGSIG_COTANGENT, [1, 8], &device)).sum();
     let grads = loss.backward();
-    assert_close("log-signature", &read(logsig.detach()).await, &CASE_A_LOGSIG);
+    assert_close(
+        "log-signature",
+        &read(logsig.detach()).await,
+        &CASE_A_LOGSIG,
+    );
     let gradient = path.grad(&grads).expect("gradient");
-    assert_close("log-signature gradient", &read(gradient).await, &CASE_A_LOGSIG_GRADIENT);
+    assert_close(
+        "log-signature gradient",
+        &read(gradient).await,
+        &CASE_A_LOGSIG_GRADIENT,
+    );
 }

@@ -447,8 +447,7 @@ fn tables(n: &Numbers) -> Result<(String, [Tally; 4])> {
             writeln!(
                 ratios,
                 "| {name} | {what} | {} | {} | {ii_cell} | {wasm_cell} |",
-                ps_cells[0],
-                ps_cells[1],
+                ps_cells[0], ps_cells[1],
             )?;
         }
     }
@@ -587,13 +586,18 @@ mod tests {
             gpu_table(&n).expect("table"),
             "**GPU.** Not measured in this run: no adapter\n\n"
         );
-        n.gpu = Ok("{\"adapter\":\"llvmpipe (LLVM 15.0.6, 256 bits) (Cpu)\",\"s0.sig_forward\":0.5,\
+        n.gpu = Ok(
+            "{\"adapter\":\"llvmpipe (LLVM 15.0.6, 256 bits) (Cpu)\",\"s0.sig_forward\":0.5,\
                     \"s0.sig_backward\":1.5,\"s0.logsig_forward\":0.6,\"s0.logsig_backward\":1.7,\
                     \"s0.error\":2e-6}"
-            .to_owned());
+                .to_owned(),
+        );
         let text = gpu_table(&n).expect("table");
         assert!(text.contains("a functional check"), "{text}");
-        assert!(text.contains("| (32, 100, 8, 4) | 500 | 1500 | 600 | 1700 | 2.0e-6 |"), "{text}");
+        assert!(
+            text.contains("| (32, 100, 8, 4) | 500 | 1500 | 600 | 1700 | 2.0e-6 |"),
+            "{text}"
+        );
     }
 
     #[test]

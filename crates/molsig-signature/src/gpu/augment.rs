@@ -31,10 +31,15 @@ fn one(x: Tensor<3>, augment: Augment) -> Result<Tensor<3>> {
             Tensor::cat(vec![origin, x], 1)
         }
         Augment::Time => {
-            let scale = if length > 1 { 1.0 / (length - 1) as f64 } else { 0.0 };
+            let scale = if length > 1 {
+                1.0 / (length - 1) as f64
+            } else {
+                0.0
+            };
             let times: Vec<f64> = (0..length).map(|t| t as f64 * scale).collect();
-            let time = Tensor::<3>::from_data(TensorData::new(times, [1, length, 1]), (&device, dtype))
-                .expand([batch, length, 1]);
+            let time =
+                Tensor::<3>::from_data(TensorData::new(times, [1, length, 1]), (&device, dtype))
+                    .expand([batch, length, 1]);
             Tensor::cat(vec![x, time], 2)
         }
         Augment::LeadLag => {

@@ -69,7 +69,9 @@ fn levy(paths: Tensor<3>, depth: usize) -> Tensor<2> {
     if depth == 1 || d == 1 {
         return increment;
     }
-    let pairs: Vec<i64> = (0..d).flat_map(|i| (i + 1..d).map(move |j| (i * d + j) as i64)).collect();
+    let pairs: Vec<i64> = (0..d)
+        .flat_map(|i| (i + 1..d).map(move |j| (i * d + j) as i64))
+        .collect();
     let n_pairs = pairs.len();
     if length < 3 {
         let zeros = Tensor::<2>::zeros([batch, n_pairs], (&paths.device(), paths.dtype()));
@@ -79,7 +81,9 @@ fn levy(paths: Tensor<3>, depth: usize) -> Tensor<2> {
     let now = y.clone().narrow(1, 0, length - 1).swap_dims(1, 2); // [batch, d, L−1]
     let next = y.narrow(1, 1, length - 1); // [batch, L−1, d]
     let m = now.matmul(next); // Σ_t y_t^i y_{t+1}^j: [batch, d, d]
-    let areas = (m.clone() - m.swap_dims(1, 2)).mul_scalar(0.5).reshape([batch, d * d]);
+    let areas = (m.clone() - m.swap_dims(1, 2))
+        .mul_scalar(0.5)
+        .reshape([batch, d * d]);
     let pairs = Tensor::<1, Int>::from_data(TensorData::new(pairs, [n_pairs]), &areas.device());
     Tensor::cat(vec![increment, areas.select(1, pairs)], 1)
 }
@@ -92,10 +96,19 @@ struct Series {
 
 /// Levels 1..=depth of log(1 + X), X given by its levels 1..=depth (`[batch, d^k]` each).
 fn logarithm(x: &[Tensor<2>], depth: usize) -> Vec<Tensor<2>> {
-    let mut r = Series { scalar: 1.0 / depth as f64, levels: Vec::new() };
+    let mut r = Series {
+        scalar: 1.0 / depth as f64,
+        levels: Vec::new(),
+    };
     for n in (1..depth).rev() {
-        let levels = times(x, &r, depth - n).into_iter().map(Tensor::neg).collect();
-        r = Series { scalar: 1.0 / n as f64, levels };
+        let levels = times(x, &r, depth - n)
+            .into_iter()
+            .map(Tensor::neg)
+            .collect();
+        r = Series {
+            scalar: 1.0 / n as f64,
+            levels,
+        };
     }
     times(x, &r, depth)
 }
@@ -106,7 +119,11 @@ fn times(x: &[Tensor<2>], r: &Series, top: usize) -> Vec<Tensor<2>> {
         .map(|k| {
             let scalar_term = x[k - 1].clone().mul_scalar(r.scalar);
             (1..k)
-                .filter_map(|i| r.levels.get(k - i - 1).map(|rj| outer(x[i - 1].clone(), rj.clone())))
+                .filter_map(|i| {
+                    r.levels
+                        .get(k - i - 1)
+                        .map(|rj| outer(x[i - 1].clone(), rj.clone()))
+                })
                 .fold(scalar_term, |sum, term| sum + term)
         })
         .collect()
