@@ -94,23 +94,13 @@ impl LyndonBasis {
 
     /// For level k: the lexicographic indices (within the level) of its Lyndon words, and the
     /// matrix W, row-major `[n, n]`, with coordinates = (log S at those words) · W — the transpose
-    /// of the inverse bracket matrix, for dense use on a device.
-    ///
-    /// # Errors
-    /// More than `max` Lyndon words of length k.
-    pub(crate) fn dense_level(&self, k: usize, max: usize) -> Result<(Vec<usize>, Vec<f64>)> {
+    /// of the inverse bracket matrix, for dense use on a device. O(n²) memory: callers bound n.
+    #[cfg(feature = "gpu")]
+    pub(crate) fn dense_level(&self, k: usize) -> (Vec<usize>, Vec<f64>) {
         let range: Vec<usize> = (0..self.words.len())
             .filter(|&p| self.words[p].len() == k)
             .collect();
         let n = range.len();
-        if n > max {
-            return Err(crate::Error::TooLarge {
-                what: "log-signature on the device",
-                detail: format!(
-                    "{n} Lyndon words of length {k} (at most {max}); use the CPU engine"
-                ),
-            });
-        }
         let first = range.first().copied().unwrap_or(0);
         // Row j of W = the coordinates of a log S that is 1 at word j and 0 elsewhere.
         let mut w = vec![0.0; n * n];
@@ -126,7 +116,7 @@ impl LyndonBasis {
             }
             w[j * n..(j + 1) * n].copy_from_slice(&coords);
         }
-        Ok((range.iter().map(|&p| self.index[p]).collect(), w))
+        (range.iter().map(|&p| self.index[p]).collect(), w)
     }
 
     /// Lyndon coordinates of `log_s` (signature layout) into `out`.

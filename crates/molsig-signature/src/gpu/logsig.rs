@@ -7,13 +7,16 @@
 //!   (R_D = 1/D, R_n = 1/n − X ⊗ R_{n+1}, log = X ⊗ R_1, tensor products as broadcast outer
 //!   products), then per level the Lyndon coordinates: the log's values at the Lyndon words times
 //!   the inverse of the unit-triangular bracket matrix (see [`LyndonBasis`]), a dense matrix
-//!   built once on the CPU. Levels with more than [`MAX_DENSE_LYNDON`] Lyndon words are refused
+//!   built once per (channels, depth) on the CPU and cached. Levels with more than [`MAX_DENSE_LYNDON`] Lyndon words are refused
 //!   with an error (that matrix would not fit); the CPU engine has no such limit.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use burn::tensor::{Int, Tensor, TensorData};
 
 use super::signature;
-use crate::{Error, LyndonBasis, Result};
+use crate::{Error, LyndonBasis, Result, logsig_len};
 
 /// Largest number of Lyndon words of one length projected on the device (a dense square matrix).
 pub const MAX_DENSE_LYNDON: usize = 2048;
@@ -29,7 +32,7 @@ pub const MAX_DENSE_LYNDON: usize = 2048;
 /// As [`signature`], or (depth ≥ 3) a level with more than [`MAX_DENSE_LYNDON`] Lyndon words.
 pub fn logsignature(paths: Tensor<3>, depth: usize) -> Result<Tensor<2>> {
     let [batch, length, d] = paths.dims();
-    let basis = LyndonBasis::new(d, depth)?;
+    logsig_len(d, depth)?;
     if batch == 0 || length == 0 {
         return Err(Error::Invalid(format!(
             "paths: shape [batch {batch}, length {length}, channels {d}] has a zero dimension"
@@ -38,6 +41,7 @@ pub fn logsignature(paths: Tensor<3>, depth: usize) -> Result<Tensor<2>> {
     if depth <= 2 {
         return Ok(levy(paths, depth));
     }
+    let projection = projection(d, depth)?;
     let device = paths.device();
     let dtype = paths.dtype();
     let sig = signature(paths, depth)?; // [batch, sig_len]
@@ -50,15 +54,61 @@ pub fn logsignature(paths: Tensor<3>, depth: usize) -> Result<Tensor<2>> {
     }
     let log = logarithm(&x, depth);
     let mut coords = Vec::with_capacity(depth);
-    for (k, level) in log.into_iter().enumerate() {
-        let (columns, inverse) = basis.dense_level(k + 1, MAX_DENSE_LYNDON)?;
+    for (level, (columns, inverse)) in log.into_iter().zip(projection.iter()) {
         let n = columns.len();
-        let columns: Vec<i64> = columns.into_iter().map(|c| c as i64).collect();
-        let columns = Tensor::<1, Int>::from_data(TensorData::new(columns, [n]), &device);
-        let inverse_t = Tensor::<2>::from_data(TensorData::new(inverse, [n, n]), (&device, dtype));
+        let columns = Tensor::<1, Int>::from_data(TensorData::new(columns.clone(), [n]), &device);
+        let inverse_t =
+            Tensor::<2>::from_data(TensorData::new(inverse.clone(), [n, n]), (&device, dtype));
         coords.push(level.select(1, columns).matmul(inverse_t)); // [batch, n]
     }
     Ok(Tensor::cat(coords, 1))
+}
+
+/// Per level: the Lyndon words' columns and the dense projection matrix (see
+/// `LyndonBasis::dense_level`).
+type Projection = Arc<Vec<(Vec<i64>, Vec<f64>)>>;
+
+/// The projection for `d` channels at `depth`, built on first use and kept for the process: a
+/// training loop calls [`logsignature`] every batch, and building the basis costs far more than
+/// the projection itself. Sizes are checked (Witt's formula) before anything is built.
+fn projection(d: usize, depth: usize) -> Result<Projection> {
+    static CACHE: OnceLock<Mutex<HashMap<(usize, usize), Projection>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Mutex::default);
+    let cached = cache
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&(d, depth))
+        .cloned();
+    if let Some(projection) = cached {
+        return Ok(projection);
+    }
+    let mut shorter = 0;
+    for k in 1..=depth {
+        let up_to_k = logsig_len(d, k)?;
+        let words = up_to_k - shorter;
+        shorter = up_to_k;
+        if words > MAX_DENSE_LYNDON {
+            return Err(Error::TooLarge {
+                what: "log-signature on the device",
+                detail: format!(
+                    "{words} Lyndon words of length {k} (at most {MAX_DENSE_LYNDON}); use the CPU engine"
+                ),
+            });
+        }
+    }
+    let basis = LyndonBasis::new(d, depth)?;
+    let levels = (1..=depth)
+        .map(|k| {
+            let (columns, matrix) = basis.dense_level(k);
+            (columns.into_iter().map(|c| c as i64).collect(), matrix)
+        })
+        .collect();
+    let projection = Arc::new(levels);
+    cache
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert((d, depth), Arc::clone(&projection));
+    Ok(projection)
 }
 
 /// Increments and (depth 2) Lévy areas in Lyndon order (i < j).
