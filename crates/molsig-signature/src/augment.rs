@@ -7,6 +7,7 @@
 //! jittery trajectory, invisible to a plain signature; *cumulative sums* and *increments* move
 //! between a path and its differences.
 
+use crate::paths::expect_len;
 use crate::{Error, Result, Scalar};
 
 /// One augmentation; apply several with [`Augment::apply_all`], in order.
@@ -57,7 +58,7 @@ impl Augment {
         length: usize,
         channels: usize,
     ) -> Result<(Vec<T>, usize, usize)> {
-        check_len(data, batch, length, channels, "paths")?;
+        expect_len("paths", batch * length * channels, data.len())?;
         let (mut data, mut length, mut channels) = (data.to_vec(), length, channels);
         for &a in augments {
             let (l, c) = a.shape(length, channels)?;
@@ -91,7 +92,7 @@ impl Augment {
             shapes.push(a.shape(l, c)?);
         }
         let &(l, c) = shapes.last().unwrap_or(&(length, channels));
-        check_len(grad, batch, l, c, "augmented gradient")?;
+        expect_len("augmented gradient", batch * l * c, grad.len())?;
         let mut grad = grad.to_vec();
         for (&a, w) in augments.iter().zip(shapes.windows(2)).rev() {
             let ((l0, c0), (l1, c1)) = (w[0], w[1]);
@@ -189,24 +190,5 @@ impl Augment {
                 }
             }
         }
-    }
-}
-
-fn check_len<T>(
-    data: &[T],
-    batch: usize,
-    length: usize,
-    channels: usize,
-    what: &'static str,
-) -> Result<()> {
-    let expected = batch * length * channels;
-    if data.len() == expected {
-        Ok(())
-    } else {
-        Err(Error::Length {
-            what,
-            expected,
-            got: data.len(),
-        })
     }
 }

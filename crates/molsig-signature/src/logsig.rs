@@ -7,11 +7,11 @@
 //! of length 2 in order), which costs d(d−1)/2 per step instead of d².
 
 use crate::parallel::for_batch;
-use crate::paths::{check_gradient, zeroed};
+use crate::paths::{check_gradient, expect_channels, zeroed};
 use crate::signature::{BackwardWork, backward_wide, signature_wide};
 use crate::simd::wide;
 use crate::tensor::{ExpScratch, Levels, dot};
-use crate::{BackwardMode, Error, LyndonBasis, Paths, Result, Scalar, Signature};
+use crate::{BackwardMode, LyndonBasis, Paths, Result, Scalar, Signature};
 
 /// Log-signature of depth D in the Lyndon basis (iisignature's order and values).
 #[derive(Debug, Clone)]
@@ -64,15 +64,7 @@ impl LogSignature {
     }
 
     fn check<T: Scalar>(&self, paths: &Paths<'_, T>) -> Result<()> {
-        if paths.channels() == self.sig.channels() {
-            Ok(())
-        } else {
-            Err(Error::Invalid(format!(
-                "paths have {} channels, the log-signature was set up for {}",
-                paths.channels(),
-                self.sig.channels()
-            )))
-        }
+        expect_channels(paths, self.sig.channels(), "log-signature")
     }
 
     /// Lyndon coordinates of log S for each path: `[batch, len()]`.

@@ -32,13 +32,7 @@ impl<'a, T: Scalar> Paths<'a, T> {
                 what: "paths",
                 detail: format!("[{batch}, {length}, {channels}]"),
             })?;
-        if data.len() != expected {
-            return Err(Error::Length {
-                what: "paths",
-                expected,
-                got: data.len(),
-            });
-        }
+        expect_len("paths", expected, data.len())?;
         if let Some(at) = data.iter().position(|v| !v.is_finite()) {
             return Err(Error::NotFinite {
                 batch: at / (length * channels),
@@ -104,14 +98,30 @@ pub(crate) fn check_gradient<T>(
     per_item: usize,
     what: &'static str,
 ) -> Result<()> {
-    let expected = paths.batch() * per_item;
-    if grad.len() == expected {
+    expect_len(what, paths.batch() * per_item, grad.len())
+}
+
+/// `Ok` when `got` values are the `expected` ones, else an [`Error::Length`] naming `what`.
+pub(crate) fn expect_len(what: &'static str, expected: usize, got: usize) -> Result<()> {
+    if got == expected {
         Ok(())
     } else {
         Err(Error::Length {
             what,
             expected,
-            got: grad.len(),
+            got,
         })
+    }
+}
+
+/// `Ok` when `paths` has the `channels` that `what` (an operation) was set up for.
+pub(crate) fn expect_channels<T>(paths: &Paths<'_, T>, channels: usize, what: &str) -> Result<()> {
+    if paths.channels() == channels {
+        Ok(())
+    } else {
+        Err(Error::Invalid(format!(
+            "paths have {} channels, the {what} was set up for {channels}",
+            paths.channels()
+        )))
     }
 }

@@ -3,7 +3,7 @@
 use std::ops::RangeInclusive;
 
 use crate::parallel::{default_threads, for_batch};
-use crate::paths::{check_gradient, zeroed};
+use crate::paths::{check_gradient, expect_channels, zeroed};
 use crate::simd::wide;
 use crate::tensor::{ExpScratch, Levels, mul_exp, mul_exp_backward};
 use crate::{Error, Paths, Result, Scalar};
@@ -81,15 +81,7 @@ impl Signature {
     }
 
     fn check<T: Scalar>(&self, paths: &Paths<'_, T>) -> Result<()> {
-        if paths.channels() == self.levels.d {
-            Ok(())
-        } else {
-            Err(Error::Invalid(format!(
-                "paths have {} channels, the signature was set up for {}",
-                paths.channels(),
-                self.levels.d
-            )))
-        }
+        expect_channels(paths, self.levels.d, "signature")
     }
 
     /// Signatures of a batch: `[batch, len()]`.
