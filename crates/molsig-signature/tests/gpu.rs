@@ -7,15 +7,16 @@
 //! lavapipe runs the kernels on the CPU.
 #![cfg(all(feature = "gpu", not(target_arch = "wasm32")))]
 
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
+mod common;
+
 use burn::prelude::*;
+use common::cases;
 use molsig_signature::gpu::{
     augment, logsignature, set_max_binding_bytes, signature, signature_backward,
 };
 use molsig_signature::{Augment, BackwardMode, Error, LogSignature, Paths, Signature};
-use serde_json::Value;
 
 /// The wgpu device, initialised once per process (burn refuses a second initialisation).
 fn gpu() -> Option<Device> {
@@ -211,59 +212,14 @@ fn gpu_long_paths_match_cpu_engine() {
     check_against_cpu(&device, [1, 300, 3], 5, 22);
 }
 
-fn reference_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/reference/signatures"
-    ));
-    if dir.join("index.json").is_file() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: no reference vectors at {}", dir.display());
-        None
-    }
-}
-
-fn flatten(v: &Value, out: &mut Vec<f64>) {
-    match v {
-        Value::Array(items) => items.iter().for_each(|i| flatten(i, out)),
-        Value::Number(n) => out.push(n.as_f64().expect("number")),
-        other => panic!("not a number: {other}"),
-    }
-}
-
 /// Every reference case: signature and ∂⟨S, W⟩/∂X through autodiff, within 1e-4 relative.
 fn check_references(device: &Device) {
-    let Some(dir) = reference_dir() else { return };
-    let read_json = |file: &str| -> Value {
-        serde_json::from_str(&std::fs::read_to_string(dir.join(file)).expect("read")).expect("json")
-    };
-    let index = read_json("index.json");
-    for case in index["cases"].as_array().expect("cases") {
-        let file = case["file"].as_str().expect("file");
-        let json = read_json(file);
-        let shape: Vec<usize> = json["shape"]
-            .as_array()
-            .expect("shape")
-            .iter()
-            .map(|s| s.as_u64().expect("dim") as usize)
-            .collect();
-        let dims = match shape[..] {
-            [l, c] => [1, l, c],
-            [b, l, c] => [b, l, c],
-            _ => panic!("{file}: shape {shape:?}"),
-        };
-        let depth = json["depth"].as_u64().expect("depth") as usize;
-        let values = |key: &str| {
-            let mut out = Vec::new();
-            flatten(
-                json.pointer(key)
-                    .unwrap_or_else(|| panic!("{file}: no {key}")),
-                &mut out,
-            );
-            out
-        };
-        let (input, weights) = (values("/input"), values("/W_sig_cotangent"));
+    for case in cases() {
+        let file = &case.name;
+        let dims = [case.batch, case.length, case.channels];
+        let depth = case.depth;
+        let values = |key: &str| case.values(key);
+        let (input, weights) = (case.input(), values("/W_sig_cotangent"));
         let n = weights.len() / dims[0];
 
         let autodiff = device.clone().autodiff();
@@ -296,7 +252,8 @@ fn check_references(device: &Device) {
             &values("/outputs/logsig_iisignature_lyndon_O"),
             1e-4,
         );
-        if json
+        if case
+            .json
             .pointer("/outputs/grad_logsig_lyndon_pysiglib_autograd")
             .is_some()
         {

@@ -1,95 +1,10 @@
 //! Against independent reference vectors: iisignature 0.24, pySigLib 4.0.0 and esig 1.0 in float64
 //! (`shared/reference/signatures/`, see its README). f64 must match to 1e-10 relative, f32 to 1e-4.
 
-use std::path::PathBuf;
+mod common;
 
+use common::{Case, cases};
 use molsig_signature::{BackwardMode, LogSignature, Paths, Scalar, Signature};
-use serde_json::Value;
-
-fn reference_dir() -> Option<PathBuf> {
-    let dir =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/signatures");
-    if dir.join("index.json").is_file() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: no reference vectors at {}", dir.display());
-        None
-    }
-}
-
-struct Case {
-    name: String,
-    json: Value,
-    batch: usize,
-    length: usize,
-    channels: usize,
-    depth: usize,
-}
-
-impl Case {
-    fn values(&self, pointer: &str) -> Vec<f64> {
-        let mut out = Vec::new();
-        flatten(
-            self.json
-                .pointer(pointer)
-                .unwrap_or_else(|| panic!("{}: no {pointer}", self.name)),
-            &mut out,
-        );
-        out
-    }
-
-    fn input(&self) -> Vec<f64> {
-        self.values("/input")
-    }
-}
-
-fn flatten(v: &Value, out: &mut Vec<f64>) {
-    match v {
-        Value::Array(items) => items.iter().for_each(|i| flatten(i, out)),
-        Value::Number(n) => out.push(n.as_f64().expect("number")),
-        other => panic!("not a number: {other}"),
-    }
-}
-
-fn cases() -> Vec<Case> {
-    let Some(dir) = reference_dir() else {
-        return Vec::new();
-    };
-    let index: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("index.json")).expect("index"))
-            .expect("json");
-    index["cases"]
-        .as_array()
-        .expect("cases")
-        .iter()
-        .map(|c| {
-            let file = c["file"].as_str().expect("file");
-            let json: Value =
-                serde_json::from_str(&std::fs::read_to_string(dir.join(file)).expect("case"))
-                    .expect("json");
-            let shape: Vec<usize> = json["shape"]
-                .as_array()
-                .expect("shape")
-                .iter()
-                .map(|s| s.as_u64().expect("dim") as usize)
-                .collect();
-            let (batch, length, channels) = match shape[..] {
-                [l, c] => (1, l, c),
-                [b, l, c] => (b, l, c),
-                _ => panic!("{file}: shape {shape:?}"),
-            };
-            let depth = json["depth"].as_u64().expect("depth") as usize;
-            Case {
-                name: file.to_owned(),
-                json,
-                batch,
-                length,
-                channels,
-                depth,
-            }
-        })
-        .collect()
-}
 
 /// |got − want| ≤ tol·|want| elementwise, with a floor of tol·1e-2·max|want| for entries near zero
 /// (an exactly-zero reference cannot be matched relatively).
