@@ -5,7 +5,8 @@
 //! - `build-web [--optimize]`: build the static site into `dist/`
 //! - `serve [--port N]`: setup + build + serve `dist/` on <http://127.0.0.1:8080>
 //! - `test`: every test: native (CPU + wgpu on lavapipe), wasm in headless Chromium, browser
-//!   end-to-end, the `MDAnalysis` comparison and a bounded smoke fuzz
+//!   end-to-end, the `MDAnalysis` comparison, the model against its `NumPy` reference and a
+//!   bounded smoke fuzz
 //! - `bench [xtc|signature]`: benchmarks against reference implementations, written to
 //!   BENCHMARKS.md (all of them, or the one named)
 

@@ -130,6 +130,38 @@ pub fn cargo_fuzz() -> Result<()> {
 /// `MDAnalysis` for the cross-check and the benchmark, pinned; both share this venv.
 pub const MDANALYSIS: [&str; 2] = ["MDAnalysis==2.11.0", "MDAnalysisTests==2.11.0"];
 
+/// A throwaway Python venv of its own under the target dir whose `packages` build from source
+/// against `build` (iisignature ships no wheels and its `setup.py` imports numpy): `build` is
+/// installed first, then `packages` with `--no-build-isolation`; each only when that pinned
+/// version is missing.
+pub struct Venv {
+    /// The venv's directory name under the target dir.
+    pub name: &'static str,
+    pub build: &'static [&'static str],
+    pub packages: &'static [&'static str],
+}
+
+/// The `NumPy` reference of the model (`tools/reference/deep_signature_numpy.py`, run by `cargo
+/// xtask test`): numpy and iisignature at the signature benchmark's pins. The same pins are in
+/// `tools/reference/requirements.txt` (a unit test below keeps them equal).
+pub const REFERENCE: Venv = Venv {
+    name: "venv-reference",
+    build: &SIGNATURE_BENCH_BUILD,
+    packages: &[IISIGNATURE],
+};
+
+/// Creates `spec`'s venv and installs what is missing; returns its interpreter.
+pub fn pinned_venv(spec: &Venv) -> Result<PathBuf> {
+    let python = venv(spec.name)?;
+    for package in spec.build {
+        pip_pinned(&python, package, &[])?;
+    }
+    for package in spec.packages {
+        pip_pinned(&python, package, &["--no-build-isolation"])?;
+    }
+    Ok(python)
+}
+
 /// The project's throwaway Python venv under the target dir, with `packages` installed; returns
 /// its interpreter.
 pub fn python_venv(packages: &[&str]) -> Result<PathBuf> {
@@ -224,7 +256,31 @@ pub fn signature_bench_venv() -> Result<(PathBuf, Option<String>)> {
 
 #[cfg(test)]
 mod tests {
-    use super::lock_version;
+    use super::{REFERENCE, lock_version};
+
+    #[test]
+    fn reference_requirements_match_the_venv() {
+        let path = crate::cmd::root().join("tools/reference/requirements.txt");
+        let text =
+            std::fs::read_to_string(&path).expect("reading tools/reference/requirements.txt");
+        let listed: Vec<&str> = text
+            .lines()
+            .map(|l| l.split('#').next().unwrap_or("").trim())
+            .filter(|l| !l.is_empty())
+            .collect();
+        let pinned: Vec<&str> = REFERENCE
+            .build
+            .iter()
+            .chain(REFERENCE.packages)
+            .copied()
+            .collect();
+        assert_eq!(
+            listed,
+            pinned,
+            "{} and setup::REFERENCE disagree",
+            path.display()
+        );
+    }
 
     #[test]
     fn reads_lockfile_versions() {

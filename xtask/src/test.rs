@@ -16,12 +16,13 @@ type Step = (&'static str, fn() -> Result<()>);
 /// Runs every test step.
 pub fn all() -> Result<()> {
     setup::all()?;
-    let steps: [Step; 6] = [
+    let steps: [Step; 7] = [
         ("native tests (CPU + wgpu on lavapipe)", native),
         ("wasm tests in headless Chromium (worker, WebGPU)", wasm),
         ("site build + TypeScript typecheck", site),
         ("browser end-to-end (Playwright, WebGPU on and off)", e2e),
         ("molsig-io against MDAnalysis", mdanalysis),
+        ("model against NumPy (reference preset)", reference_numpy),
         ("smoke fuzz of the PDB, GRO and XTC readers", fuzz),
     ];
     let mut failed = Vec::new();
@@ -122,6 +123,33 @@ fn mdanalysis() -> Result<()> {
             "--nocapture",
         ])
         .env("MOLSIG_MDA_REFERENCE", &reference))
+}
+
+/// The `reference` preset's forward pass (outputs, log-signatures, losses) against an independent
+/// `NumPy` implementation: the Rust example writes one case (config, inputs, parameters, its
+/// outputs), `tools/reference/deep_signature_numpy.py` recomputes it in float64 and fails on a
+/// difference above 1e-4 of the output's scale (see tools/reference/README.md).
+fn reference_numpy() -> Result<()> {
+    let python = setup::pinned_venv(&setup::REFERENCE)?;
+    let case = target_dir().join("reference-case.json");
+    // A stale case from an earlier run must not be checked in place of a new one.
+    match std::fs::remove_file(&case) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+        _ => {}
+    }
+    run(command("cargo")
+        .args([
+            "run",
+            "-p",
+            "molsig-model",
+            "--example",
+            "reference_case",
+            "--",
+        ])
+        .arg(&case))?;
+    run(command(&python.to_string_lossy())
+        .arg("tools/reference/deep_signature_numpy.py")
+        .arg(&case))
 }
 
 fn fuzz() -> Result<()> {

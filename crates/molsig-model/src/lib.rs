@@ -6,7 +6,20 @@
 // Docs here are mathematics (x_i, A_ij), not code identifiers.
 #![allow(clippy::doc_markdown)]
 
+mod align;
+pub mod checkpoint;
+pub mod config;
+pub mod data;
+pub mod deep_signature;
 mod error;
+pub mod graph;
+pub mod interpret;
+pub mod manifest;
+pub mod metrics;
+pub mod model;
+mod rng;
+pub mod split;
 pub mod synthetic;
+pub mod train;
 
 pub use error::{Error, Result};

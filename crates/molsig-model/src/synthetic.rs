@@ -15,6 +15,7 @@
 //!
 //! Everything is drawn from one seed (SplitMix64), so a dataset is reproducible on every platform.
 
+use crate::rng::SplitMix64;
 use crate::{Error, Result};
 
 /// The self-dynamics term −B x^f that tells the classes apart.
@@ -111,7 +112,7 @@ pub fn gene_regulatory(
     per_class: usize,
 ) -> Result<Vec<GraphSample>> {
     check(config)?;
-    let mut rng = SplitMix64(config.seed);
+    let mut rng = SplitMix64::new(config.seed);
     let mut samples = Vec::with_capacity(2 * per_class);
     for _ in 0..per_class {
         let edges = random_graph(&mut rng, config.nodes, config.mean_degree);
@@ -223,24 +224,6 @@ pub(crate) fn simulate(
         values,
         frames: config.frames,
         label: regulation.label(),
-    }
-}
-
-/// SplitMix64: tiny, and the same stream on every platform.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    fn uniform(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1_u64 << 53) as f64
     }
 }
 

@@ -1,0 +1,111 @@
+//! Saved models: the configuration and input spec (as JSON) with the parameters (a burn record).
+//!
+//! Layout: the 8 bytes `MOLSIGCK`, the header's length as a little-endian u32, the header (JSON),
+//! then the burnpack record. The header comes first so that a model is rebuilt with exactly the
+//! shapes it was saved with, and a file from another molsig version or a truncated download is
+//! refused with a message instead of loading garbage.
+
+use burn::module::Module;
+use burn::store::ModuleRecord;
+use burn::tensor::{Bytes, Device};
+use serde::{Deserialize, Serialize};
+
+use crate::data::InputOptions;
+use crate::metrics::Metrics;
+use crate::model::{Model, ModelConfig};
+use crate::{Error, Result};
+
+const MAGIC: &[u8; 8] = b"MOLSIGCK";
+
+/// Version of the checkpoint layout; bumped when a saved model could not be read back the same.
+pub const FORMAT: u32 = 1;
+
+/// Everything needed to rebuild a model and feed it the same inputs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckpointHeader {
+    /// Checkpoint layout version ([`FORMAT`]).
+    pub format: u32,
+    /// molsig version that wrote it.
+    pub molsig_version: String,
+    /// The model's configuration.
+    pub model: ModelConfig,
+    /// How files were turned into samples.
+    pub input: InputOptions,
+    /// Class names (index = label).
+    pub classes: Vec<String>,
+    /// Selected points of the training molecule (a check on prediction inputs).
+    pub atoms: usize,
+    /// The epoch whose parameters were saved.
+    pub selected_epoch: usize,
+    /// Held-out metrics at save time, if measured.
+    pub test_metrics: Option<Metrics>,
+}
+
+/// Serialises a model and its header.
+///
+/// # Errors
+/// [`Error::Checkpoint`] when the record cannot be encoded.
+pub fn save(model: &Model, header: &CheckpointHeader) -> Result<Vec<u8>> {
+    let json = serde_json::to_vec(header).map_err(|e| Error::Checkpoint(e.to_string()))?;
+    let record = model
+        .clone()
+        .into_record()
+        .into_bytes()
+        .map_err(|e| Error::Checkpoint(e.to_string()))?;
+    let mut out = Vec::with_capacity(12 + json.len() + record.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&u32::try_from(json.len()).unwrap_or(u32::MAX).to_le_bytes());
+    out.extend_from_slice(&json);
+    out.extend_from_slice(&record);
+    Ok(out)
+}
+
+/// Reads only the header (cheap; for `inspect`).
+///
+/// # Errors
+/// [`Error::Checkpoint`] for a file that is not a molsig model or is from another format.
+pub fn read_header(bytes: &[u8]) -> Result<(CheckpointHeader, &[u8])> {
+    let fail = |m: String| Err(Error::Checkpoint(m));
+    if bytes.len() < 12 || &bytes[..8] != MAGIC {
+        return fail("not a molsig model file (it does not start with MOLSIGCK)".into());
+    }
+    let mut length = [0_u8; 4];
+    length.copy_from_slice(&bytes[8..12]);
+    let length = u32::from_le_bytes(length) as usize;
+    let Some(json) = bytes.get(12..12 + length) else {
+        return fail(format!(
+            "the file is truncated: its header says {length} bytes but only {} follow",
+            bytes.len() - 12
+        ));
+    };
+    let header: CheckpointHeader = serde_json::from_slice(json)
+        .map_err(|e| Error::Checkpoint(format!("unreadable header: {e}")))?;
+    if header.format != FORMAT {
+        return fail(format!(
+            "written by molsig {} in checkpoint format {}; this molsig ({}) reads format {FORMAT}",
+            header.molsig_version,
+            header.format,
+            env!("CARGO_PKG_VERSION")
+        ));
+    }
+    Ok((header, &bytes[12 + length..]))
+}
+
+/// Rebuilds a saved model on `device`.
+///
+/// # Errors
+/// [`Error::Checkpoint`] for a bad header, or parameters whose shapes do not match the
+/// configuration (a corrupted or hand-edited file).
+pub fn load(bytes: &[u8], device: &Device) -> Result<(CheckpointHeader, Model)> {
+    let (header, record) = read_header(bytes)?;
+    let model = header
+        .model
+        .init(header.input.frames, device)
+        .map_err(|e| Error::Checkpoint(format!("its configuration is invalid here: {e}")))?;
+    let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(record.to_vec()))
+        .map_err(|e| Error::Checkpoint(format!("parameters unreadable: {e}")))?;
+    let model = model
+        .try_load_record(record)
+        .map_err(|e| Error::Checkpoint(format!("parameters do not fit the model: {e}")))?;
+    Ok((header, model))
+}

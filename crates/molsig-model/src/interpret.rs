@@ -1,0 +1,240 @@
+//! What a trained model says about one sample, in terms a scientist can put on the molecule:
+//! atom-to-bead memberships Q, the beads' paths, bead–bead coupling strengths from the level-2
+//! signature terms, per-atom attributions, and a warning when Q carries little information.
+
+use burn::module::Module;
+use burn::tensor::{Device, Tensor, TensorData};
+use molsig_signature::{LogSignature, Paths};
+use serde::{Deserialize, Serialize};
+
+use crate::data::Dataset;
+use crate::model::{Model, ModelConfig};
+use crate::{Error, Result};
+
+/// Mean normalised row entropy of Q above which the clustering is reported as near uniform.
+pub const UNIFORM_ENTROPY: f64 = 0.9;
+
+/// One sample, explained.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Interpretation {
+    /// Points per frame.
+    pub points: usize,
+    /// Beads (0 for models without coarse-graining).
+    pub beads: usize,
+    /// Frames.
+    pub frames: usize,
+    /// Q, row-major `[points, beads]`: each point's membership of each bead (rows sum to 1).
+    pub assignments: Vec<f32>,
+    /// Bead centroids (Q-weighted means of the input coordinates), `[frames, beads, 3]`, nm.
+    pub bead_paths: Vec<f32>,
+    /// The back-mapped bead path the signature reads, `[frames, beads, 3]`.
+    pub signed_paths: Vec<f32>,
+    /// Coupling of beads m and n: the Frobenius norm of the 3×3 block of Lévy areas between
+    /// their coordinates over the whole sample, `[beads, beads]`, symmetric, zero diagonal.
+    pub couplings: Vec<f32>,
+    /// Gradient × input of the predicted class's logit, summed over frames and axes: `[points]`.
+    pub attributions: Vec<f32>,
+    /// Mean over points of Q's row entropy divided by ln(beads): 1 = uniform, 0 = hard.
+    pub assignment_entropy: f64,
+    /// Set when Q is near uniform (its cluster map then carries little information).
+    pub warning: Option<String>,
+}
+
+async fn read<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>> {
+    let data = t
+        .into_data_async()
+        .await
+        .map_err(|e| Error::Invalid(format!("reading a result from the device: {e:?}")))?;
+    Ok(data
+        .convert::<f32>()
+        .try_to_vec::<f32>()
+        .unwrap_or_default())
+}
+
+/// Explains `sample` of `dataset` with `model` (on `device`, a non-autodiff device).
+///
+/// # Errors
+/// The forward pass, or a sample index out of range.
+pub async fn interpret(
+    model: &Model,
+    config: &ModelConfig,
+    dataset: &Dataset,
+    sample: usize,
+    device: &Device,
+) -> Result<Interpretation> {
+    let s = dataset
+        .samples
+        .get(sample)
+        .ok_or_else(|| Error::Invalid(format!("no sample {sample}")))?;
+    let molecule = &dataset.molecules[dataset.molecule_of(sample)];
+    let (n, t) = (molecule.len(), dataset.frames);
+    let autodiff = device.clone().autodiff();
+    let model = model.clone().fork(&autodiff);
+    let one_directional = match config {
+        ModelConfig::DeepSignature(c) => c.one_directional_edges,
+        ModelConfig::GraphLstm(c) => c.coarse.one_directional_edges,
+        _ => false,
+    };
+    let graph = molecule.graph.to_device(one_directional, &autodiff);
+    let x = Tensor::<4>::from_data(
+        TensorData::new(s.coordinates.clone(), [1, n, t, 3]),
+        &autodiff,
+    )
+    .require_grad();
+    // Attributions: d(logit of the predicted class)/dx · x.
+    let output = model.forward(x.clone(), &graph)?;
+    let logits = output.logits.clone();
+    let outputs = logits.dims()[1];
+    let score = if outputs == 1 {
+        let z = read(logits.clone().detach()).await?;
+        let sign = if z.first().copied().unwrap_or(0.0) >= 0.0 {
+            1.0
+        } else {
+            -1.0
+        };
+        logits.sum() * sign
+    } else {
+        let z = read(logits.clone().detach()).await?;
+        let best = (0..outputs)
+            .max_by(|&a, &b| z[a].total_cmp(&z[b]))
+            .unwrap_or(0);
+        logits.narrow(1, best, 1).sum()
+    };
+    let grads = score.backward();
+    let gradient = x.grad(&grads).map(|g| g.detach());
+    let attributions = match gradient {
+        Some(g) => {
+            let gx = read(g.reshape([n, t * 3])).await?;
+            (0..n)
+                .map(|i| {
+                    (0..t * 3)
+                        .map(|k| gx[i * t * 3 + k] * s.coordinates[i * t * 3 + k])
+                        .sum()
+                })
+                .collect()
+        }
+        None => vec![0.0; n],
+    };
+    let coarse = match (&model, config) {
+        (Model::DeepSignature(m), _) => Some(m.coarse.forward(x.detach(), &graph)),
+        (Model::GraphLstm(m), _) => Some(m.coarse.forward(x.detach(), &graph)),
+        _ => None,
+    };
+    let Some(coarse) = coarse else {
+        return Ok(Interpretation {
+            points: n,
+            beads: 0,
+            frames: t,
+            assignments: Vec::new(),
+            bead_paths: Vec::new(),
+            signed_paths: Vec::new(),
+            couplings: Vec::new(),
+            attributions,
+            assignment_entropy: 0.0,
+            warning: None,
+        });
+    };
+    let m = coarse.assignments.dims()[2];
+    let assignments = read(coarse.assignments.clone().reshape([n, m])).await?;
+    // Centroids of the *input* coordinates (not centred), to draw over the structure.
+    let q = coarse.assignments.detach();
+    let weights = q.clone() / q.sum_dim(1);
+    let centroids = weights
+        .swap_dims(1, 2)
+        .matmul(x_plain(&s.coordinates, n, t, &autodiff))
+        .reshape([m, t, 3])
+        .swap_dims(0, 1);
+    let bead_paths = read(centroids).await?;
+    let signed = read(coarse.beads.detach().reshape([m, t, 3]).swap_dims(0, 1)).await?;
+    let couplings = couplings(&signed, t, m)?;
+    let assignment_entropy = if m > 1 {
+        let ln_m = (m as f64).ln();
+        (0..n)
+            .map(|i| {
+                -assignments[i * m..(i + 1) * m]
+                    .iter()
+                    .map(|&p| f64::from(p))
+                    .filter(|&p| p > 0.0)
+                    .map(|p| p * p.ln())
+                    .sum::<f64>()
+                    / ln_m
+            })
+            .sum::<f64>()
+            / n as f64
+    } else {
+        0.0
+    };
+    let warning = (assignment_entropy > UNIFORM_ENTROPY).then(|| {
+        format!(
+            "the atom-to-bead assignments are near uniform (normalised entropy {assignment_entropy:.2}); \
+             the cluster map carries little information. The `reference` preset's tanh-bounded \
+             logits cause this; `improved` removes the bound."
+        )
+    });
+    Ok(Interpretation {
+        points: n,
+        beads: m,
+        frames: t,
+        assignments,
+        bead_paths,
+        signed_paths: signed,
+        couplings,
+        attributions,
+        assignment_entropy,
+        warning,
+    })
+}
+
+fn x_plain(coordinates: &[f32], n: usize, t: usize, device: &Device) -> Tensor<3> {
+    Tensor::from_data(TensorData::new(coordinates.to_vec(), [1, n, t * 3]), device)
+}
+
+/// Coupling matrix from a `[frames, beads, 3]` path: per bead pair, the norm of the 3×3 block
+/// of level-2 Lévy areas.
+fn couplings(path: &[f32], frames: usize, beads: usize) -> Result<Vec<f32>> {
+    let d = 3 * beads;
+    let wrap = |e: molsig_signature::Error| Error::Invalid(format!("couplings: {e}"));
+    let paths = Paths::new(path, 1, frames, d).map_err(wrap)?;
+    let log = LogSignature::new(d, 2)
+        .map_err(wrap)?
+        .forward(&paths)
+        .map_err(wrap)?;
+    // Lyndon words of length 2 are (i, j), i < j, in lexicographic order after the d letters.
+    let area = |i: usize, j: usize| log[d + i * d - i * (i + 1) / 2 + (j - i - 1)];
+    let mut out = vec![0.0_f32; beads * beads];
+    for a in 0..beads {
+        for b in a + 1..beads {
+            let mut sum = 0.0_f32;
+            for k in 0..3 {
+                for l in 0..3 {
+                    sum += area(3 * a + k, 3 * b + l).powi(2);
+                }
+            }
+            out[a * beads + b] = sum.sqrt();
+            out[b * beads + a] = sum.sqrt();
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn couplings_are_the_area_blocks() {
+        // Two beads; only bead 0's x and bead 1's y move, tracing a unit square loop:
+        // Lévy area between channel 0 and channel 4 is ±1 (square of side 1), all others 0.
+        let corners = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0), (0.0, 0.0)];
+        let mut path = Vec::new();
+        for (u, v) in corners {
+            path.extend_from_slice(&[u, 0.0, 0.0, 0.0, v, 0.0]);
+        }
+        let c = couplings(&path, 5, 2).expect("couplings");
+        assert!(
+            (c[1] - 1.0).abs() < 1e-6 && (c[2] - 1.0).abs() < 1e-6,
+            "{c:?}"
+        );
+        assert_eq!((c[0], c[3]), (0.0, 0.0));
+    }
+}
