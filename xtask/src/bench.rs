@@ -16,7 +16,11 @@
 //! Signatures (section `signature`, `bench/signature.rs`): molsig-signature against iisignature and
 //! pySigLib on the same inputs, natively (criterion and `examples/signature_bench.rs`) and in wasm.
 //!
-//! `cargo xtask bench xtc` or `cargo xtask bench signature` runs one of them.
+//! Model training (section `model`, `bench/model.rs`): one epoch of Deep Signature's `reference`
+//! preset at GPCR size, molsig (burn flex, CPU) against the same model in `PyTorch` with `pySigLib`.
+//!
+//! `cargo xtask bench xtc`, `cargo xtask bench signature` or `cargo xtask bench model` runs one of
+//! them.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -25,6 +29,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
+mod model;
 mod signature;
 
 use crate::cmd::{command, output, root, run, target_dir};
@@ -34,17 +39,19 @@ use crate::setup::lock_version;
 const ROUNDS: &str = "5";
 const WASI_TARGET: &str = "wasm32-wasip1";
 
-/// Runs every benchmark, or only the one named (`xtc`, `signature`).
+/// Runs every benchmark, or only the one named (`xtc`, `signature`, `model`).
 pub fn run_named(only: Option<&str>) -> Result<()> {
     let start = Instant::now();
     match only {
         None => {
             xtc()?;
             signature::measure()?;
+            model::measure()?;
         }
         Some("xtc") => xtc()?,
         Some("signature") => signature::measure()?,
-        Some(other) => bail!("unknown benchmark {other:?}: xtc or signature"),
+        Some("model") => model::measure()?,
+        Some(other) => bail!("unknown benchmark {other:?}: xtc, signature or model"),
     }
     eprintln!(
         "xtask bench: done in {:.0} s",

@@ -7,7 +7,7 @@
 //! - `test`: every test: native (CPU + wgpu on lavapipe), wasm in headless Chromium, browser
 //!   end-to-end, the `MDAnalysis` comparison, the model against its `NumPy` reference and a
 //!   bounded smoke fuzz
-//! - `bench [xtc|signature]`: benchmarks against reference implementations, written to
+//! - `bench [xtc|signature|model]`: benchmarks against reference implementations, written to
 //!   BENCHMARKS.md (all of them, or the one named)
 
 mod bench;
@@ -46,7 +46,7 @@ fn main() -> Result<()> {
         "bench" => bench::run_named(rest.first().map(String::as_str)),
         "help" | "--help" | "-h" => {
             println!(
-                "usage: cargo xtask <setup|build-web [--optimize]|serve [--port N]|test|bench [xtc|signature]>"
+                "usage: cargo xtask <setup|build-web [--optimize]|serve [--port N]|test|bench [xtc|signature|model]>"
             );
             Ok(())
         }
