@@ -88,12 +88,15 @@ pub fn inspect(files: &[PathBuf]) -> Result<()> {
     for path in files {
         let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
         let name = path.display().to_string();
-        let lower = name.to_ascii_lowercase();
+        let extension = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
         println!("{name}:");
-        if lower.ends_with(".molsig") {
+        if extension == "molsig" {
             let (header, _) = molsig_model::checkpoint::read_header(&bytes)?;
             println!("{}", serde_json::to_string_pretty(&header)?);
-        } else if lower.ends_with(".xtc") {
+        } else if extension == "xtc" {
             let reader = molsig_io::xtc::XtcReader::open(Cursor::new(bytes), &name)?;
             let frames = reader.frames();
             let span = match (frames.first(), frames.last()) {
@@ -105,7 +108,7 @@ pub fn inspect(files: &[PathBuf]) -> Result<()> {
                 reader.num_atoms(),
                 reader.num_frames()
             );
-        } else if lower.ends_with(".pdb") || lower.ends_with(".gro") || lower.ends_with(".ent") {
+        } else if ["pdb", "gro", "ent"].contains(&extension.as_str()) {
             for selection in [
                 "all",
                 "heavy",

@@ -1,5 +1,5 @@
 //! Writes one `reference`-preset forward pass — configuration, inputs, every parameter and the
-//! outputs — as JSON, for the independent NumPy implementation in `tools/reference/`
+//! outputs — as JSON, for the independent `NumPy` implementation in `tools/reference/`
 //! (`cargo xtask test` runs both and compares within 1e-4).
 //!
 //! Usage: `cargo run -p molsig-model --example reference_case -- case.json`
@@ -61,6 +61,7 @@ fn noise(state: &mut u64) -> f32 {
     ((*state >> 40) as f32 / (1_u64 << 24) as f32) - 0.5
 }
 
+#[allow(clippy::too_many_lines)] // one case file, written top to bottom
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args()
         .nth(1)
@@ -165,7 +166,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "assignments": tensor(out.coarse.assignments.clone()),
             "beads": tensor(out.coarse.beads.clone().swap_dims(1, 2)),
             "pooled_target": tensor(out.coarse.target.clone().swap_dims(1, 2)),
-            "logsignatures": tensor(model.segment_features(bead_path(out.coarse.beads.clone()))?),
+            "logsignatures": tensor(model.segment_features(&bead_path(out.coarse.beads.clone()))?),
             "logits": tensor(out.logits.clone()),
             "losses": {
                 "total": scalar(l.total),

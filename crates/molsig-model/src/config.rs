@@ -98,6 +98,7 @@ pub struct LossWeights {
 
 /// The Deep Signature architecture and every switch between the presets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(clippy::struct_excessive_bools)] // each is one named difference between the presets
 pub struct DeepSignatureConfig {
     /// The preset this configuration started from (informational).
     pub preset: Preset,

@@ -180,6 +180,7 @@ impl Molecule {
     }
 }
 
+#[allow(clippy::needless_pass_by_value)] // used as `map_err(io_error)`
 fn io_error(e: molsig_io::Error) -> Error {
     Error::Input(e.to_string())
 }
@@ -258,7 +259,7 @@ impl Dataset {
         stride: usize,
     ) -> Result<()> {
         let points = self.molecules.get(molecule).map_or(0, Molecule::len);
-        if points == 0 || coordinates.len() % (points * 3) != 0 {
+        if points == 0 || !coordinates.len().is_multiple_of(points * 3) {
             return Err(Error::Invalid(format!(
                 "{name}: {} coordinates are not whole frames of {points} points",
                 coordinates.len()

@@ -96,6 +96,7 @@ pub struct CoarseGrainer {
 
 /// The preset switches the coarse-grainer reads.
 #[derive(Debug, Clone, Copy)]
+#[allow(clippy::struct_excessive_bools)] // each is one named preset switch
 struct Switches {
     tanh_assignment: bool,
     centre_frames: bool,
@@ -130,6 +131,7 @@ impl CoarseGrainer {
 
     /// # Shapes
     /// - `coordinates`: `[batch, atoms, frames, 3]` (nm)
+    #[must_use]
     pub fn forward(&self, coordinates: Tensor<4>, graph: &DeviceGraph) -> CoarseGrained {
         let [b, n, t, _] = coordinates.dims();
         let device = coordinates.device();
@@ -329,7 +331,7 @@ impl DeepSignature {
     ///
     /// # Errors
     /// From the signature operation (sizes beyond what the device can hold).
-    pub fn segment_features(&self, path: Tensor<3>) -> Result<Tensor<3>> {
+    pub fn segment_features(&self, path: &Tensor<3>) -> Result<Tensor<3>> {
         let frames = path.dims()[1];
         let augments: Vec<_> = self
             .config
@@ -369,7 +371,7 @@ impl DeepSignature {
         graph: &DeviceGraph,
     ) -> Result<DeepSignatureOutput> {
         let coarse = self.coarse.forward(coordinates, graph);
-        let signatures = self.segment_features(bead_path(coarse.beads.clone()))?; // [b, s, f]
+        let signatures = self.segment_features(&bead_path(coarse.beads.clone()))?; // [b, s, f]
         let [b, s, f] = signatures.dims();
         let combined = match &self.lstm {
             Some(lstm) => {
@@ -391,6 +393,7 @@ impl DeepSignature {
     }
 }
 
+#[allow(clippy::needless_pass_by_value)] // used as `map_err(signature_error)`
 fn signature_error(e: molsig_signature::Error) -> Error {
     Error::Invalid(format!("signature of the bead path: {e}"))
 }

@@ -139,12 +139,10 @@ impl SparseMatrix {
     /// - output: `[batch, size, features]`
     #[must_use]
     pub fn matmul(&self, x: Tensor<3>) -> Tensor<3> {
-        let [batch, size, features] = x.dims();
-        debug_assert_eq!(size, self.size);
-        let gathered = x.clone().select(1, self.columns.clone()) * self.values.clone(); // [batch, E, features]
-        x.zeros_like()
-            .reshape([batch, size, features])
-            .select_assign(1, self.rows.clone(), gathered, IndexingUpdateOp::Add)
+        debug_assert_eq!(x.dims()[1], self.size);
+        let zeros = x.zeros_like();
+        let gathered = x.select(1, self.columns.clone()) * self.values.clone(); // [batch, E, features]
+        zeros.select_assign(1, self.rows.clone(), gathered, IndexingUpdateOp::Add)
     }
 }
 

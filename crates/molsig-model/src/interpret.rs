@@ -55,6 +55,7 @@ async fn read<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>> {
 ///
 /// # Errors
 /// The forward pass, or a sample index out of range.
+#[allow(clippy::too_many_lines)] // one pass of steps that share the forward's tensors
 pub async fn interpret(
     model: &Model,
     config: &ModelConfig,
@@ -101,7 +102,7 @@ pub async fn interpret(
         logits.narrow(1, best, 1).sum()
     };
     let grads = score.backward();
-    let gradient = x.grad(&grads).map(|g| g.detach());
+    let gradient = x.grad(&grads).map(Tensor::detach);
     let attributions = match gradient {
         Some(g) => {
             let gx = read(g.reshape([n, t * 3])).await?;

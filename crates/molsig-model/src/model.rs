@@ -53,6 +53,7 @@ impl Head {
 
     /// # Shapes
     /// - `x`: `[batch, input]` → `[batch, outputs]`
+    #[must_use]
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
         let z = self.hidden.forward(self.norm.forward(x)).tanh();
         self.output.forward(self.dropout.forward(z))

@@ -103,6 +103,7 @@ pub struct EpochReport {
 /// Progress of a training run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[allow(clippy::large_enum_variant)] // a few per epoch; boxing would only add noise
 pub enum Event {
     /// Training starts.
     Started {
@@ -477,7 +478,7 @@ pub async fn train(
     {
         return Err(Error::Cancelled);
     }
-    let mut rng = SplitMix64::new(settings.seed ^ 0x5EED_0F_5A_3B1E5);
+    let mut rng = SplitMix64::new(settings.seed ^ 0x5EED_5A3B_1E50);
     let mut order = split.train.clone();
     let mut history = Vec::new();
     let mut best: Option<(f64, usize, Model)> = None;
