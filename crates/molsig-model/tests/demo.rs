@@ -1,4 +1,4 @@
-//! The shipped demo dataset (web/demo/dataset: two classes of OpenMM trajectories that differ in
+//! The shipped demo dataset (`web/demo/dataset`: two classes of `OpenMM` trajectories that differ in
 //! Langevin friction) is learnt: the `improved` preset trains from the manifest and reaches a
 //! held-out accuracy well above chance on trajectories it never saw. README states the numbers.
 
