@@ -170,3 +170,64 @@ fn unlabelled_or_mismatched_data_is_refused() {
         "{result:?}"
     );
 }
+
+#[test]
+fn molecules_of_different_sizes_share_mini_batches() {
+    use molsig_model::data::Molecule;
+    use molsig_model::graph::Graph;
+    let mut data = dataset(graph(), &walks(), FRAMES);
+    // A second, smaller molecule: a 7-atom ring.
+    let ring = Graph::new(7, (0..7).map(|i| [i, (i + 1) % 7])).expect("ring");
+    let m = data.add_molecule(Molecule::from_graph("ring", ring));
+    let mut state = 5_u64;
+    for i in 0..4 {
+        let coords: Vec<f32> = (0..2 * FRAMES * 7 * 3)
+            .map(|_| common::noise(&mut state))
+            .collect();
+        data.add_trajectory(
+            &format!("ring{i}"),
+            m,
+            &coords,
+            Some(i % 2),
+            &format!("r{i}"),
+            FRAMES,
+        )
+        .expect("ring trajectory");
+    }
+    // Interleave the molecules so every batch of 4 holds both.
+    let ring_samples: Vec<usize> = (12..20).collect();
+    let split = SampleSplit {
+        train: (0..8)
+            .zip(ring_samples.iter().copied())
+            .flat_map(|(a, b)| [a, b])
+            .collect(),
+        validation: vec![8, 9],
+        test: Vec::new(),
+    };
+    let mut settings = settings(2);
+    settings.batch_size = 4;
+    for config in all_models() {
+        let trained = pollster::block_on(train(
+            &data,
+            &split,
+            &config,
+            &settings,
+            &Device::flex(),
+            Clock::none(),
+            &mut |_| Control::Continue,
+        ))
+        .unwrap_or_else(|e| panic!("{}: {e}", config.name()));
+        assert!(
+            trained
+                .history
+                .iter()
+                .all(|r| r.train_loss.total.is_finite()),
+            "{}",
+            config.name()
+        );
+        assert_eq!(
+            trained.history[0].train_metrics.as_ref().map(|m| m.count),
+            Some(16)
+        );
+    }
+}
