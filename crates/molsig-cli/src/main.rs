@@ -106,6 +106,10 @@ struct TrainArgs {
     /// k-fold cross-validation over groups instead of one split.
     #[arg(long)]
     folds: Option<usize>,
+    /// Train on the paper's synthetic gene-regulatory benchmark (this many samples per class)
+    /// instead of files.
+    #[arg(long)]
+    synthetic: Option<usize>,
     /// Kabsch-align every frame onto the topology (Deep Signature and `GraphLSTM`).
     #[arg(long)]
     align: bool,
@@ -144,10 +148,26 @@ fn main() -> Result<()> {
 
 #[allow(clippy::too_many_lines)] // the train command's steps, in order
 fn train_command(args: &TrainArgs) -> Result<()> {
-    let (manifest, base) = args.input.manifest()?;
-    let classes = manifest.classes();
+    let options = args.input.options();
+    let (mut dataset, explicit) = if let Some(per_class) = args.synthetic {
+        let config = molsig_model::synthetic::GeneRegulatoryConfig {
+            seed: args.seed,
+            ..Default::default()
+        };
+        let samples = molsig_model::synthetic::gene_regulatory(&config, per_class)?;
+        (
+            molsig_model::data::Dataset::from_synthetic(&samples)?,
+            Vec::new(),
+        )
+    } else {
+        let (manifest, base) = args.input.manifest()?;
+        eprintln!("reading {} trajectories…", manifest.entries.len());
+        let dataset = molsig_model::data::Dataset::from_manifest(&manifest, &base, &options)?;
+        (dataset, manifest.splits())
+    };
+    let classes = dataset.classes.clone();
     if classes.len() < 2 {
-        bail!("training needs at least two classes; the manifest has {classes:?}");
+        bail!("training needs at least two classes; the data has {classes:?}");
     }
     let mut config = ModelConfig::named(&args.model, args.beads, classes.len())?;
     if let ModelConfig::DeepSignature(c)
@@ -168,9 +188,6 @@ fn train_command(args: &TrainArgs) -> Result<()> {
     settings.batch_size = args.batch_size.unwrap_or(settings.batch_size);
     settings.learning_rate = args.learning_rate.unwrap_or(settings.learning_rate);
     settings.patience = args.patience.or(settings.patience);
-    let options = args.input.options();
-    eprintln!("reading {} trajectories…", manifest.entries.len());
-    let mut dataset = molsig_model::data::Dataset::from_manifest(&manifest, &base, &options)?;
     if config.aligns_frames() {
         dataset.align_frames();
     }
@@ -184,12 +201,12 @@ fn train_command(args: &TrainArgs) -> Result<()> {
             .first()
             .map_or(0, molsig_model::data::Molecule::len)
     );
-    let groups = manifest.groups();
-    let labels = manifest.label_indices()?;
+    let groups = dataset.groups();
+    let labels = dataset.trajectory_labels();
     let plans = if let Some(k) = args.folds {
         grouped_k_fold(&groups, &labels, k, args.validation, args.seed)?
-    } else if manifest.splits().iter().any(Option::is_some) {
-        vec![explicit_split(&manifest.splits(), &groups)?]
+    } else if explicit.iter().any(Option::is_some) {
+        vec![explicit_split(&explicit, &groups)?]
     } else {
         vec![grouped_split(
             &groups,
@@ -232,7 +249,10 @@ fn train_command(args: &TrainArgs) -> Result<()> {
             format: checkpoint::FORMAT,
             molsig_version: env!("CARGO_PKG_VERSION").into(),
             model: config.clone(),
-            input: options.clone(),
+            input: molsig_model::data::InputOptions {
+                frames: dataset.frames,
+                ..options.clone()
+            },
             classes: classes.clone(),
             atoms: dataset
                 .molecules

@@ -231,3 +231,45 @@ fn molecules_of_different_sizes_share_mini_batches() {
         );
     }
 }
+
+#[test]
+fn the_synthetic_benchmark_becomes_a_trainable_dataset() {
+    use molsig_model::data::Dataset;
+    use molsig_model::synthetic::{GeneRegulatoryConfig, gene_regulatory};
+    let config = GeneRegulatoryConfig {
+        nodes: 12,
+        frames: FRAMES,
+        ..GeneRegulatoryConfig::default()
+    };
+    let samples = gene_regulatory(&config, 3).expect("samples");
+    let data = Dataset::from_synthetic(&samples).expect("dataset");
+    assert_eq!(
+        (data.samples.len(), data.molecules.len(), data.frames),
+        (6, 6, FRAMES)
+    );
+    // Pairs (same graph and start, different dynamics) share a group.
+    assert_eq!(
+        data.groups(),
+        ["pair0", "pair0", "pair1", "pair1", "pair2", "pair2"]
+    );
+    assert_eq!(data.trajectory_labels(), [0, 1, 0, 1, 0, 1]);
+    // Node values are the x coordinates.
+    assert_eq!(data.samples[1].coordinates[0], samples[1].values[0]);
+    assert_eq!(data.samples[1].coordinates[1..3], [0.0, 0.0]);
+    let split = SampleSplit {
+        train: (0..4).collect(),
+        validation: vec![4, 5],
+        test: Vec::new(),
+    };
+    let trained = pollster::block_on(train(
+        &data,
+        &split,
+        &all_models().remove(0),
+        &settings(2),
+        &Device::flex(),
+        Clock::none(),
+        &mut |_| Control::Continue,
+    ))
+    .expect("training");
+    assert_eq!(trained.history.len(), 2);
+}
