@@ -218,7 +218,11 @@ async fn train_predict_reload(name: &str, backend: &Backend) {
         selected_epoch: trained.selected_epoch,
         test_metrics: None,
     };
-    let bytes = checkpoint::save(&trained.model, &header)
+    let predicted_in = now() - started - trained_in;
+    console_log!("{what}: trained in {trained_in:.1} s, predicted in {predicted_in:.1} s");
+    // PROTOTYPE: parameters read back asynchronously onto flex before saving.
+    let host = to_host(&trained.model).await;
+    let bytes = checkpoint::save(&host, &header)
         .unwrap_or_else(|e| panic!("{what}: save failed: {e}"));
     let (loaded_header, loaded) = checkpoint::load(&bytes, &backend.device)
         .unwrap_or_else(|e| panic!("{what}: load failed: {e}"));
@@ -252,8 +256,46 @@ async fn train_predict_reload(name: &str, backend: &Backend) {
     );
 }
 
+/// PROTOTYPE: a copy of the model on flex, its parameters read back asynchronously.
+async fn to_host(model: &molsig_model::model::Model) -> molsig_model::model::Model {
+    use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
+    use burn::prelude::{Bool, Device, Int, Tensor, TensorData};
+    struct Collect(Vec<Tensor<1>>);
+    impl ModuleVisitor for Collect {
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            let value = param.val();
+            let n = value.shape().num_elements();
+            self.0.push(value.reshape([n]));
+        }
+        fn visit_int<const D: usize>(&mut self, _: &Param<Tensor<D, Int>>) {
+            panic!("int parameter");
+        }
+        fn visit_bool<const D: usize>(&mut self, _: &Param<Tensor<D, Bool>>) {
+            panic!("bool parameter");
+        }
+    }
+    struct Place(std::vec::IntoIter<TensorData>, Device);
+    impl ModuleMapper for Place {
+        fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+            let data = self.0.next().expect("one per parameter");
+            let device = self.1.clone();
+            param.map(|value| Tensor::<1>::from_data(data, &device).reshape(value.dims()))
+        }
+    }
+    let mut collect = Collect(Vec::new());
+    model.visit(&mut collect);
+    let mut data = Vec::new();
+    for tensor in collect.0 {
+        data.push(tensor.into_data_async().await.expect("read back"));
+    }
+    model.clone().map(&mut Place(data.into_iter(), Device::flex()))
+}
+
 /// The WebGPU backend, asserted to be WebGPU and not the CPU fallback.
 async fn gpu() -> Backend {
+    // DEBUG: full stacks.
+    let error = js_sys::Reflect::get(&js_sys::global(), &"Error".into()).expect("Error");
+    js_sys::Reflect::set(&error, &"stackTraceLimit".into(), &100.into()).expect("limit");
     let gpu = webgpu().await;
     assert_eq!(gpu.kind, "WebGPU", "fallback: {:?}", gpu.fallback_reason);
     gpu
