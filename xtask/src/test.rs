@@ -67,7 +67,7 @@ fn wasm() -> Result<()> {
             "molsig-wasm",
         ])
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "300"))
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "600"))
 }
 
 fn site() -> Result<()> {

@@ -263,7 +263,7 @@ fn train_command(args: &TrainArgs) -> Result<()> {
         };
         std::fs::write(
             name("model.molsig"),
-            checkpoint::save(&trained.model, &header)?,
+            pollster::block_on(checkpoint::save(&trained.model, &header))?,
         )?;
         output::write_history(&name("history.csv"), &trained.history)?;
         std::fs::write(

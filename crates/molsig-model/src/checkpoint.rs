@@ -5,9 +5,9 @@
 //! shapes it was saved with, and a file from another molsig version or a truncated download is
 //! refused with a message instead of loading garbage.
 
-use burn::module::Module;
+use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
 use burn::store::ModuleRecord;
-use burn::tensor::{Bytes, Device};
+use burn::tensor::{Bytes, Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use crate::data::InputOptions;
@@ -43,12 +43,28 @@ pub struct CheckpointHeader {
 
 /// Serialises a model and its header.
 ///
+/// Async because parameters on WebGPU can only be read back asynchronously in a browser: they
+/// are read one by one into a CPU (flex) copy of the model, which burn's record then encodes.
+///
 /// # Errors
-/// [`Error::Checkpoint`] when the record cannot be encoded.
-pub fn save(model: &Model, header: &CheckpointHeader) -> Result<Vec<u8>> {
+/// [`Error::Checkpoint`] when a parameter cannot be read back or the record cannot be encoded.
+pub async fn save(model: &Model, header: &CheckpointHeader) -> Result<Vec<u8>> {
     let json = serde_json::to_vec(header).map_err(|e| Error::Checkpoint(e.to_string()))?;
-    let record = model
+    let mut collect = Collect(Vec::new());
+    model.visit(&mut collect);
+    let mut values = Vec::with_capacity(collect.0.len());
+    for tensor in collect.0 {
+        values.push(
+            tensor
+                .into_data_async()
+                .await
+                .map_err(|e| Error::Checkpoint(format!("reading a parameter back: {e:?}")))?,
+        );
+    }
+    let on_host = model
         .clone()
+        .map(&mut Place(values.into_iter(), Device::flex()));
+    let record = on_host
         .into_record()
         .into_bytes()
         .map_err(|e| Error::Checkpoint(e.to_string()))?;
@@ -58,6 +74,30 @@ pub fn save(model: &Model, header: &CheckpointHeader) -> Result<Vec<u8>> {
     out.extend_from_slice(&json);
     out.extend_from_slice(&record);
     Ok(out)
+}
+
+/// Every float parameter, flattened, in visiting order.
+struct Collect(Vec<Tensor<1>>);
+
+impl ModuleVisitor for Collect {
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        let value = param.val();
+        let n = value.shape().num_elements();
+        self.0.push(value.reshape([n]));
+    }
+}
+
+/// Puts values read by [`Collect`] back, in the same order, on another device.
+struct Place(std::vec::IntoIter<TensorData>, Device);
+
+impl ModuleMapper for Place {
+    fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+        let Some(data) = self.0.next() else {
+            return param;
+        };
+        let device = self.1.clone();
+        param.map(|value| Tensor::<1>::from_data(data, &device).reshape(value.dims()))
+    }
 }
 
 /// Reads only the header (cheap; for `inspect`).

@@ -38,7 +38,7 @@ fn every_model_round_trips_to_the_same_predictions() {
         device.seed(3);
         let model = config.init(FRAMES, &device).expect("model");
         let before = probabilities(&model, &config, &data, &device);
-        let bytes = save(&model, &header(config.clone())).expect("save");
+        let bytes = pollster::block_on(save(&model, &header(config.clone()))).expect("save");
         device.seed(99); // a fresh initialisation must be overwritten by the record
         let (h, loaded) = load(&bytes, &device).expect("load");
         assert_eq!(h, header(config.clone()));
@@ -56,7 +56,7 @@ fn damaged_and_mismatched_files_are_refused_clearly() {
     let device = Device::flex();
     let config = all_models().remove(0);
     let model = config.init(FRAMES, &device).expect("model");
-    let bytes = save(&model, &header(config.clone())).expect("save");
+    let bytes = pollster::block_on(save(&model, &header(config.clone()))).expect("save");
     let error = |b: &[u8]| load(b, &device).expect_err("must fail").to_string();
 
     assert!(error(b"PK\x03\x04 a zip file").contains("not a molsig model file"));
@@ -72,7 +72,7 @@ fn damaged_and_mismatched_files_are_refused_clearly() {
     // Another format version.
     let mut h = header(config.clone());
     h.format = FORMAT + 1;
-    let newer = save(&model, &h).expect("save");
+    let newer = pollster::block_on(save(&model, &h)).expect("save");
     assert!(
         error(&newer).contains(&format!("checkpoint format {}", FORMAT + 1)),
         "{}",
