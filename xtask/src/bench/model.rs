@@ -39,7 +39,7 @@ const GNU_TIME: &str = "/usr/bin/time";
 /// Other processes' load (CPUs, on average) above which a measurement is called disturbed.
 const DISTURBED: f64 = 0.2;
 /// The longest wait for the machine to be idle before each measurement.
-const QUIET_WAIT: Duration = Duration::from_mins(10);
+const QUIET_WAIT: Duration = Duration::from_mins(5);
 
 /// One process's report and peak memory.
 struct Run {
@@ -193,15 +193,16 @@ fn load_average() -> String {
 /// Runs `program args` (pinned to one CPU when `pin`), returns its JSON line and peak RSS.
 fn measured(dir: &Path, program: &str, args: &[String], pin: bool, what: &str) -> Result<Run> {
     let mut line: Vec<String> = Vec::new();
-    if pin {
-        // The first CPU this process may run on; `available_parallelism()` (molsig) and
-        // PyTorch's OpenMP pool then both see one CPU.
-        line.extend(["taskset".into(), "-c".into(), first_cpu().to_string()]);
+    // The first CPU this process may run on; `available_parallelism()` (molsig) and PyTorch's
+    // OpenMP pool then both see one CPU, and only that CPU's load can disturb the run.
+    let cpu = pin.then(first_cpu);
+    if let Some(cpu) = cpu {
+        line.extend(["taskset".into(), "-c".into(), cpu.to_string()]);
     }
     line.push(program.to_owned());
     line.extend(args.iter().cloned());
     wait_for_quiet();
-    let busy_before = cpu_busy_seconds();
+    let busy_before = cpu_busy_seconds(cpu);
     let started = Instant::now();
     if Path::new(GNU_TIME).exists() {
         let report = dir.join("time.txt");
@@ -214,7 +215,7 @@ fn measured(dir: &Path, program: &str, args: &[String], pin: bool, what: &str) -
                 .args(&line),
         )?;
         let wall = started.elapsed().as_secs_f64();
-        let busy = cpu_busy_seconds()
+        let busy = cpu_busy_seconds(cpu)
             .zip(busy_before)
             .map(|(after, before)| after - before);
         let text = std::fs::read_to_string(&report)
@@ -259,16 +260,21 @@ fn time_field(report: &str, key: &str) -> Option<f64> {
         .find_map(|l| l.trim().strip_prefix(key)?.trim().parse().ok())
 }
 
-/// CPU-seconds the whole machine has spent busy since boot (`/proc/stat`: user, nice, system,
-/// irq, softirq, steal; `USER_HZ` = 100 on Linux).
-fn cpu_busy_seconds() -> Option<f64> {
+/// CPU-seconds the whole machine (or only CPU `cpu`) has spent busy since boot (`/proc/stat`:
+/// user, nice, system, irq, softirq, steal; `USER_HZ` = 100 on Linux).
+fn cpu_busy_seconds(cpu: Option<usize>) -> Option<f64> {
     let stat = std::fs::read_to_string("/proc/stat").ok()?;
-    busy_of(stat.lines().next()?)
+    let name = cpu.map_or_else(|| "cpu".to_owned(), |c| format!("cpu{c}"));
+    stat.lines().find_map(|l| busy_of(l, &name))
 }
 
-fn busy_of(line: &str) -> Option<f64> {
-    let fields: Vec<f64> = line
-        .strip_prefix("cpu ")?
+/// The busy seconds of the `/proc/stat` line of `name` (`cpu`, `cpu0`, …); `None` for others.
+fn busy_of(line: &str, name: &str) -> Option<f64> {
+    let (first, rest) = line.split_once(char::is_whitespace)?;
+    if first != name {
+        return None;
+    }
+    let fields: Vec<f64> = rest
         .split_whitespace()
         .map(str::parse)
         .collect::<Result<_, _>>()
@@ -281,9 +287,9 @@ fn busy_of(line: &str) -> Option<f64> {
 fn wait_for_quiet() {
     let start = Instant::now();
     loop {
-        let before = cpu_busy_seconds();
+        let before = cpu_busy_seconds(None);
         std::thread::sleep(Duration::from_secs(5));
-        let Some(load) = cpu_busy_seconds()
+        let Some(load) = cpu_busy_seconds(None)
             .zip(before)
             .map(|(after, before)| (after - before) / 5.0)
         else {
@@ -600,7 +606,8 @@ fn notes(n: &Numbers) -> String {
          molsig is faster. Both programs ran back to back on the same machine, molsig first at each \
          thread count. Before each run xtask waits (up to {quiet} s) until other processes use less \
          than {DISTURBED} CPUs; \"other processes' load\" is the machine's busy CPU time during the run \
-         (`/proc/stat`) minus the run's own (user + system), per second of the run: a run with more \
+         (`/proc/stat`; for a pinned run, only its CPU's) minus the run's own (user + system), per \
+         second of the run: a run with more \
          than {DISTURBED} CPUs of it shared the machine, and a thread count that finds its CPUs taken \
          suffers most (PyTorch's OpenMP threads wait for each other).\n\n\
          **Machine.** {}; load average {} when the run started.\n\n\
@@ -782,8 +789,11 @@ mod tests {
         let key = "Maximum resident set size (kbytes):";
         assert_eq!(time_field(time, key), Some(218_208.0));
         assert_eq!(time_field("nothing", key), None);
-        let busy = busy_of("cpu  2681693 223167 313787 1926563 16475 0 2160 3250 0 0");
+        let line = "cpu  2681693 223167 313787 1926563 16475 0 2160 3250 0 0";
+        let busy = busy_of(line, "cpu");
         assert!((busy.expect("busy") - 32_240.57).abs() < 1e-6);
+        assert_eq!(busy_of(line, "cpu0"), None);
+        assert_eq!(busy_of("cpu1 100 0 100 5 0 0 0 0 0 0", "cpu1"), Some(2.0));
         let status = "Name:\tmolsig\nVmPeak:\t  900 kB\nVmHWM:\t   12345 kB\nVmRSS:\t 100 kB\n";
         assert_eq!(vm_hwm_kib(status), Some(12_345.0));
     }
