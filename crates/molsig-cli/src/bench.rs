@@ -10,7 +10,7 @@ use molsig_model::config::TrainConfig;
 use molsig_model::data::{Dataset, Molecule};
 use molsig_model::graph::Graph;
 use molsig_model::model::ModelConfig;
-use molsig_model::train::{Clock, Control, SampleSplit, train};
+use molsig_model::train::{Control, Host, SampleSplit, train};
 
 /// Problem size.
 #[derive(Args)]
@@ -102,7 +102,7 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         &config,
         &settings,
         &device,
-        Clock::none(),
+        Host::none(),
         &mut on_event,
     ))?;
     let timed = &epoch_times[1..];

@@ -16,7 +16,7 @@ use molsig_model::checkpoint::{self, CheckpointHeader};
 use molsig_model::config::TrainConfig;
 use molsig_model::model::ModelConfig;
 use molsig_model::split::{explicit_split, grouped_k_fold, grouped_split};
-use molsig_model::train::{Clock, Control, Event, SampleSplit, Trained, evaluate, train};
+use molsig_model::train::{Control, Event, Host, SampleSplit, Trained, evaluate, train};
 
 #[derive(Parser)]
 #[command(
@@ -170,19 +170,8 @@ fn train_command(args: &TrainArgs) -> Result<()> {
         bail!("training needs at least two classes; the data has {classes:?}");
     }
     let mut config = ModelConfig::named(&args.model, args.beads, classes.len())?;
-    if let ModelConfig::DeepSignature(c)
-    | ModelConfig::GraphLstm(molsig_model::model::GraphLstmConfig { coarse: c, .. }) =
-        &mut config
-    {
-        c.align_frames = args.align;
-        if args.align {
-            c.centre_frames = true;
-        }
-    }
-    let mut settings = match &config {
-        ModelConfig::DeepSignature(c) => TrainConfig::preset(c.preset),
-        _ => TrainConfig::improved(),
-    };
+    config.set_alignment(args.align);
+    let mut settings = config.default_training();
     settings.seed = args.seed;
     settings.epochs = args.epochs.unwrap_or(settings.epochs);
     settings.batch_size = args.batch_size.unwrap_or(settings.batch_size);
@@ -335,7 +324,7 @@ fn run_training(
         ProgressStyle::with_template("{bar:30} epoch {pos}/{len} {msg} [{elapsed} < {eta}]")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let clock = Clock::new(|| {
+    let host = Host::new(|| {
         static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
         START.get_or_init(Instant::now).elapsed().as_secs_f64()
     });
@@ -392,7 +381,7 @@ fn run_training(
         config,
         settings,
         device,
-        clock,
+        host,
         &mut on_event,
     ))?;
     bar.finish_and_clear();
@@ -417,14 +406,8 @@ fn predict_command(args: &PredictArgs, features: bool) -> Result<()> {
     let (manifest, base) = args.input.manifest()?;
     let mut dataset = molsig_model::data::Dataset::from_manifest(&manifest, &base, &header.input)?;
     dataset.classes.clone_from(&header.classes);
-    if let Some(m) = dataset.molecules.iter().find(|m| m.len() != header.atoms) {
-        bail!(
-            "{} gives {} points with the {} selection, but the model was trained on {}",
-            m.name,
-            m.len(),
-            header.input.selection,
-            header.atoms
-        );
+    for molecule in &dataset.molecules {
+        header.check_molecule(molecule)?;
     }
     if header.model.aligns_frames() {
         dataset.align_frames();

@@ -130,6 +130,50 @@ impl Selected {
         self.len() == 0
     }
 
+    /// The output points as a topology of their own, for writing them out (the viewer): the
+    /// selected atoms with their residues, or for centroids one pseudo-atom `CEN` per residue.
+    /// Explicit bonds are left out; the selection's graph holds the bonds.
+    #[must_use]
+    pub fn topology(&self, topology: &Topology) -> Topology {
+        let sources: Vec<usize> = match &self.groups {
+            None => self.atoms.clone(),
+            Some(groups) => groups
+                .iter()
+                .map(|g| g.first().map_or(0, |&k| self.atoms[k]))
+                .collect(),
+        };
+        let mut out = Topology {
+            box_vectors: topology.box_vectors,
+            ..Topology::default()
+        };
+        for (i, &source) in sources.iter().enumerate() {
+            let atom = &topology.atoms[source];
+            let same_residue = out.residues.last().is_some_and(|r: &Residue| {
+                let previous = &topology.atoms[sources[i - 1]];
+                previous.residue == atom.residue && r.atoms.end == i
+            });
+            if same_residue {
+                if let Some(r) = out.residues.last_mut() {
+                    r.atoms.end = i + 1;
+                }
+            } else {
+                let residue = &topology.residues[atom.residue];
+                out.residues.push(Residue {
+                    atoms: i..i + 1,
+                    ..residue.clone()
+                });
+            }
+            let mut point = atom.clone();
+            point.residue = out.residues.len() - 1;
+            if self.groups.is_some() {
+                point.name = "CEN".into();
+                point.element = "C".into();
+            }
+            out.atoms.push(point);
+        }
+        out
+    }
+
     /// Computes the output points from `read`, which holds the positions of [`Selected::atoms`] in
     /// order (what a trajectory reader returns for that subset). `out` is cleared and refilled
     /// with one position per output; centroids are the plain (unweighted) mean of their group.

@@ -446,3 +446,38 @@ fn labels_without_chain_or_with_insertion_code() {
     let ca = s.select(Selection::CAlpha);
     assert_eq!(ca.labels, vec!["GLY52A:CA"]);
 }
+
+#[test]
+fn selected_points_become_a_topology_for_the_viewer() {
+    let s = tripeptide(NO_SHIFT);
+    let ca = s.select(Selection::CAlpha);
+    let t = ca.topology(&s.topology);
+    let names: Vec<(&str, &str, i64)> = t
+        .atoms
+        .iter()
+        .map(|a| {
+            let r = &t.residues[a.residue];
+            (a.name.as_str(), r.name.as_str(), r.seq)
+        })
+        .collect();
+    assert_eq!(
+        names,
+        vec![("CA", "ALA", 1), ("CA", "GLY", 2), ("CA", "SER", 3)]
+    );
+    assert_eq!(
+        t.residues
+            .iter()
+            .map(|r| r.atoms.clone())
+            .collect::<Vec<_>>(),
+        vec![0..1, 1..2, 2..3]
+    );
+    let bb = s.select(Selection::Backbone).topology(&s.topology);
+    assert_eq!(bb.len(), 12);
+    assert_eq!(bb.residues.len(), 3);
+    assert_eq!(bb.residues[1].atoms, 4..8);
+    assert!(bb.atoms[4..8].iter().all(|a| a.residue == 1));
+    let centroids = s.select(Selection::ResidueCentroids).topology(&s.topology);
+    assert_eq!(centroids.len(), 3);
+    assert!(centroids.atoms.iter().all(|a| a.name == "CEN"));
+    assert_eq!(centroids.residues[2].name, "SER");
+}

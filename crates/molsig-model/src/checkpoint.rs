@@ -41,6 +41,26 @@ pub struct CheckpointHeader {
     pub test_metrics: Option<Metrics>,
 }
 
+impl CheckpointHeader {
+    /// Refuses a molecule the model cannot read: a different number of selected points than
+    /// the training molecule had.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming the file, both counts and the selection.
+    pub fn check_molecule(&self, molecule: &crate::data::Molecule) -> Result<()> {
+        if molecule.len() == self.atoms {
+            return Ok(());
+        }
+        Err(Error::Invalid(format!(
+            "{} gives {} points with the {} selection, but the model was trained on {}",
+            molecule.name,
+            molecule.len(),
+            self.input.selection,
+            self.atoms
+        )))
+    }
+}
+
 /// Serialises a model and its header.
 ///
 /// Async because parameters on WebGPU can only be read back asynchronously in a browser: they

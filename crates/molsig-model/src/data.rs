@@ -55,6 +55,8 @@ pub struct Molecule {
     pub reference: Vec<[f32; 3]>,
     /// How trajectory atoms become points (`None` for a molecule built from a graph alone).
     selected: Option<molsig_io::selection::Selected>,
+    /// The points as atoms with residues, for writing them out (`None` likewise).
+    points: Option<Topology>,
     topology_atoms: usize,
 }
 
@@ -113,6 +115,7 @@ impl Molecule {
             labels: selected.labels.clone(),
             reference,
             topology_atoms: topology.len(),
+            points: Some(selected.topology(topology)),
             selected: Some(selected),
         })
     }
@@ -128,6 +131,7 @@ impl Molecule {
             topology_atoms: graph.atoms,
             graph,
             selected: None,
+            points: None,
         }
     }
 
@@ -141,6 +145,31 @@ impl Molecule {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Atoms per frame of the topology (what a trajectory of it must have).
+    #[must_use]
+    pub fn topology_atoms(&self) -> usize {
+        self.topology_atoms
+    }
+
+    /// The points at `positions` (nm, one per point) as PDB text in Å, for the viewer.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] for a molecule built from a graph alone or a position count that does
+    /// not match.
+    pub fn pdb(&self, positions: &[[f32; 3]]) -> Result<String> {
+        let topology = self.points.as_ref().ok_or_else(|| {
+            Error::Invalid(format!(
+                "{} has no atoms to write (built from a graph)",
+                self.name
+            ))
+        })?;
+        let mut frame = Frame::default();
+        for &p in positions {
+            frame.push(p);
+        }
+        molsig_io::write::pdb(topology, &frame).map_err(io_error)
     }
 
     /// Reads every frame of an XTC trajectory through the selection: `[frames, points, 3]` (nm).

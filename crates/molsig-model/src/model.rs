@@ -219,6 +219,25 @@ impl ModelConfig {
         }
     }
 
+    /// Turns Kabsch alignment of every frame onto the topology on or off (alignment implies
+    /// centring); models without coarse-graining ignore it.
+    pub fn set_alignment(&mut self, align: bool) {
+        if let Self::DeepSignature(c) | Self::GraphLstm(GraphLstmConfig { coarse: c, .. }) = self {
+            c.align_frames = align;
+            c.centre_frames |= align;
+        }
+    }
+
+    /// Training settings that suit this model: its preset's for Deep Signature, the improved
+    /// ones for the baselines.
+    #[must_use]
+    pub fn default_training(&self) -> crate::config::TrainConfig {
+        match self {
+            Self::DeepSignature(c) => crate::config::TrainConfig::preset(c.preset),
+            _ => crate::config::TrainConfig::improved(),
+        }
+    }
+
     /// Whether frames must be Kabsch-aligned before the model sees them.
     #[must_use]
     pub fn aligns_frames(&self) -> bool {

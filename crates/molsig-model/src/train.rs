@@ -2,12 +2,14 @@
 //! divergence detection, progress events and cancellation.
 //!
 //! The loop is `async` because in a browser every read of a GPU value must be awaited; natively
-//! it is driven by a blocking executor. Each await is also where a Web Worker handles messages,
-//! so a cancel request takes effect at the next batch.
+//! it is driven by a blocking executor. [`Host::with_pause`] lets a Web Worker handle messages
+//! after every batch, so a cancel request takes effect at the next batch.
 //!
 //! Samples of different molecules (graphs of different sizes) may share a mini-batch: the batch
 //! is split by molecule, each part runs on its own graph, and the losses are combined weighted by
 //! size before one backward pass (per-graph accumulation, no padding).
+
+use std::pin::Pin;
 
 use burn::grad_clipping::GradientClippingConfig;
 use burn::module::Module;
@@ -156,22 +158,39 @@ pub struct Trained {
     pub stopped_early: bool,
 }
 
-/// A clock that works natively and in wasm (no `Instant` there): a caller-supplied source of
-/// seconds. [`Clock::none`] reports zeros.
-#[derive(Clone, Copy)]
-pub struct Clock(fn() -> f64);
+/// A future that hands control back to the host's event loop and resumes.
+pub type Pause = fn() -> Pin<Box<dyn Future<Output = ()>>>;
 
-impl Clock {
-    /// A clock that always reads 0 (no timings).
+/// What the platform provides to the training loop: a clock that works natively and in wasm
+/// (no `Instant` there), and optionally a pause after each batch. In a Web Worker on the CPU
+/// backend nothing else in the loop yields, so without the pause a cancel message would only be
+/// seen after training ends.
+#[derive(Clone, Copy)]
+pub struct Host {
+    now: fn() -> f64,
+    pause: Option<Pause>,
+}
+
+impl Host {
+    /// A clock that always reads 0 (no timings) and no pauses.
     #[must_use]
     pub fn none() -> Self {
-        Self(|| 0.0)
+        Self::new(|| 0.0)
     }
 
-    /// A clock reading `now` (seconds from any origin).
+    /// A clock reading `now` (seconds from any origin), no pauses.
     #[must_use]
     pub fn new(now: fn() -> f64) -> Self {
-        Self(now)
+        Self { now, pause: None }
+    }
+
+    /// Awaits `pause` after every batch, before the batch's event is reported.
+    #[must_use]
+    pub fn with_pause(self, pause: Pause) -> Self {
+        Self {
+            pause: Some(pause),
+            ..self
+        }
     }
 }
 
@@ -432,7 +451,7 @@ pub async fn train(
     config: &ModelConfig,
     settings: &TrainConfig,
     device: &Device,
-    clock: Clock,
+    host: Host,
     on_event: &mut dyn FnMut(&Event) -> Control,
 ) -> Result<Trained> {
     if split.train.is_empty() {
@@ -483,9 +502,9 @@ pub async fn train(
     let mut history = Vec::new();
     let mut best: Option<(f64, usize, Model)> = None;
     let mut stopped_early = false;
-    let started = (clock.0)();
+    let started = (host.now)();
     for epoch in 1..=settings.epochs {
-        let epoch_start = (clock.0)();
+        let epoch_start = (host.now)();
         rng.shuffle(&mut order);
         let mut train_loss = LossReport::default();
         let mut train_probabilities = Vec::with_capacity(order.len() * classes);
@@ -524,6 +543,9 @@ pub async fn train(
                 let grads = GradientsParams::from_grads(total.backward(), &model);
                 model = optimiser.step(settings.learning_rate, model, grads);
             }
+            if let Some(pause) = host.pause {
+                pause().await;
+            }
             let event = Event::Batch {
                 epoch,
                 batch: b + 1,
@@ -559,7 +581,7 @@ pub async fn train(
             best = Some((score, epoch, model.valid()));
         }
         let best_epoch = best.as_ref().map_or(epoch, |b| b.1);
-        let now = (clock.0)();
+        let now = (host.now)();
         let per_epoch = (now - started) / epoch as f64;
         let report = EpochReport {
             epoch,

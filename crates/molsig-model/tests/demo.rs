@@ -10,7 +10,7 @@ use molsig_model::data::{Dataset, InputOptions};
 use molsig_model::manifest::Manifest;
 use molsig_model::model::ModelConfig;
 use molsig_model::split::grouped_split;
-use molsig_model::train::{Clock, Control, SampleSplit, evaluate, train};
+use molsig_model::train::{Control, Host, SampleSplit, evaluate, train};
 
 #[test]
 fn improved_learns_the_demo_dataset() {
@@ -53,7 +53,7 @@ fn improved_learns_the_demo_dataset() {
         &config,
         &settings,
         &device,
-        Clock::none(),
+        Host::none(),
         &mut |_| Control::Continue,
     ))
     .expect("training");

@@ -7,7 +7,7 @@ use burn::tensor::Device;
 use common::{FRAMES, all_models, dataset, graph, trajectory};
 use molsig_model::Error;
 use molsig_model::config::TrainConfig;
-use molsig_model::train::{Clock, Control, Event, SampleSplit, train};
+use molsig_model::train::{Control, Event, Host, SampleSplit, train};
 
 fn settings(epochs: usize) -> TrainConfig {
     TrainConfig {
@@ -45,7 +45,7 @@ fn every_model_trains_and_reports_progress_in_order() {
             &config,
             &settings(3),
             &device,
-            Clock::none(),
+            Host::none(),
             &mut |e| {
                 events.push(e.clone());
                 Control::Continue
@@ -112,7 +112,7 @@ fn cancelling_stops_at_the_next_batch() {
         &config,
         &settings(5),
         &Device::flex(),
-        Clock::none(),
+        Host::none(),
         &mut |e| {
             if matches!(e, Event::Batch { .. }) {
                 batches += 1;
@@ -137,7 +137,7 @@ fn a_non_finite_loss_stops_training_with_a_clear_message() {
         &config,
         &settings(2),
         &Device::flex(),
-        Clock::none(),
+        Host::none(),
         &mut |_| Control::Continue,
     ));
     let Err(Error::Diverged(message)) = result else {
@@ -160,7 +160,7 @@ fn unlabelled_or_mismatched_data_is_refused() {
         &config,
         &settings(1),
         &Device::flex(),
-        Clock::none(),
+        Host::none(),
         &mut |_| Control::Continue,
     ));
     assert!(
@@ -213,7 +213,7 @@ fn molecules_of_different_sizes_share_mini_batches() {
             &config,
             &settings,
             &Device::flex(),
-            Clock::none(),
+            Host::none(),
             &mut |_| Control::Continue,
         ))
         .unwrap_or_else(|e| panic!("{}: {e}", config.name()));
@@ -267,7 +267,7 @@ fn the_synthetic_benchmark_becomes_a_trainable_dataset() {
         &all_models().remove(0),
         &settings(2),
         &Device::flex(),
-        Clock::none(),
+        Host::none(),
         &mut |_| Control::Continue,
     ))
     .expect("training");

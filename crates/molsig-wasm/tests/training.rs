@@ -15,7 +15,7 @@ use molsig_model::checkpoint::{self, CheckpointHeader};
 use molsig_model::config::TrainConfig;
 use molsig_model::data::{Dataset, InputOptions, Molecule};
 use molsig_model::model::ModelConfig;
-use molsig_model::train::{Clock, Control, EpochReport, Event, SampleSplit, predict, train};
+use molsig_model::train::{Control, EpochReport, Event, Host, SampleSplit, predict, train};
 use molsig_wasm::backend::Backend;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -161,7 +161,7 @@ async fn train_predict_reload(name: &str, backend: &Backend) {
         &config,
         &settings,
         &backend.device,
-        Clock::new(now),
+        Host::new(now),
         &mut |event: &Event| {
             match event {
                 Event::Batch { loss, .. } => {
