@@ -343,3 +343,69 @@ pub async fn explain(source: String, index: usize) -> Result<JsValue, JsError> {
     .map_err(|e| JsError::new(&e))?;
     to_js(&explanation)
 }
+
+/// Parses a manifest (CSV or JSON: topology, trajectory, label, group, split) into its entries.
+///
+/// # Errors
+/// The manifest's error, with the line and column.
+#[wasm_bindgen(js_name = parseManifest)]
+pub fn parse_manifest(text: &str, name: &str) -> Result<JsValue, JsError> {
+    let manifest = molsig_model::manifest::Manifest::parse(text, name)
+        .map_err(|e| JsError::new(&e.to_string()))?;
+    to_js(&manifest.entries)
+}
+
+/// The device a benchmark runs on: the session's WebGPU device, or burn's CPU backend.
+fn bench_device(gpu: bool) -> Result<burn::tensor::Device, JsError> {
+    if !gpu {
+        return Ok(burn::tensor::Device::flex());
+    }
+    let backend = backend()?;
+    if backend.kind != "WebGPU" {
+        return Err(JsError::new(&format!(
+            "no WebGPU here: {}",
+            backend.fallback_reason.as_deref().unwrap_or("CPU backend")
+        )));
+    }
+    Ok(backend.device)
+}
+
+/// Benchmark page: mean seconds and paths per second of the signature of `batch` random-walk
+/// paths (`length` points, `channels` channels) at `depth`, on WebGPU (`gpu`) or the CPU.
+///
+/// # Errors
+/// No WebGPU when asked for it, or the signature's errors.
+#[wasm_bindgen(js_name = benchSignature)]
+pub async fn bench_signature(
+    gpu: bool,
+    batch: usize,
+    length: usize,
+    channels: usize,
+    depth: usize,
+    repeats: usize,
+) -> Result<JsValue, JsError> {
+    let device = bench_device(gpu)?;
+    let run = crate::bench::signature(&device, (batch, length, channels, depth), repeats, now)
+        .await
+        .map_err(|e| JsError::new(&e))?;
+    to_js(&run)
+}
+
+/// Benchmark page: seconds of a training epoch on synthetic graphs, on WebGPU or the CPU.
+///
+/// # Errors
+/// No WebGPU when asked for it, or training errors.
+#[wasm_bindgen(js_name = benchEpoch)]
+pub async fn bench_epoch(
+    gpu: bool,
+    per_class: usize,
+    nodes: usize,
+    frames: usize,
+    beads: usize,
+) -> Result<JsValue, JsError> {
+    let device = bench_device(gpu)?;
+    let run = crate::bench::epoch(&device, per_class, nodes, frames, beads, now)
+        .await
+        .map_err(|e| JsError::new(&e))?;
+    to_js(&run)
+}

@@ -9,3 +9,28 @@ export function inspect(
   trajectory: Blob | undefined,
   selection: string,
 ): Promise<unknown>;
+export function parseManifest(text: string, name: string): unknown;
+export function loadDataset(
+  topologyName: string,
+  topology: Uint8Array,
+  files: Blob[],
+  names: string[],
+  labels: string[],
+  groups: string[],
+  options: unknown,
+  batchSize: number,
+): unknown;
+export function train(request: unknown, onEvent: (event: unknown) => void): Promise<unknown>;
+export function cancel(): void;
+export function saveModel(): Promise<Uint8Array>;
+export function loadModel(name: string, bytes: Uint8Array): unknown;
+export function predict(
+  topologyName: string,
+  topology: Uint8Array,
+  files: Blob[],
+  names: string[],
+  labels: string[],
+): Promise<unknown>;
+export function explain(source: string, index: number): Promise<unknown>;
+export function benchSignature(gpu: boolean, batch: number, length: number, channels: number, depth: number, repeats: number): Promise<unknown>;
+export function benchEpoch(gpu: boolean, perClass: number, nodes: number, frames: number, beads: number): Promise<unknown>;

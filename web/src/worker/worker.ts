@@ -1,11 +1,13 @@
 // The compute worker: owns the wasm module, so parsing and tensor work never block the page.
 // Trajectories stay as File handles and stream through molsig-wasm's FileReaderSync reader.
-import init, { initBackend, inspect } from './molsig-wasm.js';
-import type { BackendInfo, Inspection, Request, Response } from './protocol';
+// A `cancel` message is handled while training runs: molsig-wasm yields to this event loop
+// after every batch.
+import init, * as wasm from './molsig-wasm.js';
+import type * as P from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-const post = (message: Response) => self.postMessage(message);
+const post = (message: P.Response, transfer: Transferable[] = []) => self.postMessage(message, transfer);
 
 /** What the browser offers: an adapter description, or why WebGPU cannot be used. */
 async function probeWebGpu(): Promise<{ adapter?: string; unavailable?: string }> {
@@ -20,30 +22,80 @@ async function probeWebGpu(): Promise<{ adapter?: string; unavailable?: string }
   }
 }
 
-const ready: Promise<BackendInfo> = (async () => {
+const ready: Promise<P.BackendInfo> = (async () => {
   await init();
   const probe = await probeWebGpu();
-  const backend = (await initBackend(probe.unavailable)) as BackendInfo;
+  const backend = (await wasm.initBackend(probe.unavailable)) as P.BackendInfo;
   // wgpu cannot see the adapter's name in browsers; the JS adapter info can.
   if (backend.kind === 'WebGPU' && !backend.adapter) backend.adapter = probe.adapter ?? 'unnamed adapter';
   return backend;
 })();
 
-async function handle(request: Request): Promise<Response> {
+const bytes = async (file: File) => new Uint8Array(await file.arrayBuffer());
+
+async function handle(request: P.Request): Promise<P.Response> {
+  const id = request.id;
   switch (request.type) {
     case 'init':
-      return { type: 'ready', id: request.id, backend: await ready };
+      return { type: 'ready', id, backend: await ready };
+    case 'manifest': {
+      await ready;
+      const entries = wasm.parseManifest(await request.file.text(), request.file.name) as P.ManifestEntry[];
+      return { type: 'manifest', id, entries };
+    }
     case 'inspect': {
       await ready;
-      const topology = new Uint8Array(await request.topology.arrayBuffer());
-      const result = (await inspect(
-        request.topology.name,
-        topology,
-        request.trajectory?.name,
-        request.trajectory ?? undefined,
-        request.selection,
-      )) as Inspection;
-      return { type: 'inspection', id: request.id, result };
+      const t = request.topology;
+      const result = (await wasm.inspect(t.name, await bytes(t), undefined, undefined, request.selection)) as P.Inspection;
+      return { type: 'inspection', id, result };
+    }
+    case 'load': {
+      await ready;
+      const d = request.data;
+      const summary = wasm.loadDataset(d.topology.name, await bytes(d.topology), d.files, d.files.map((f) => f.name),
+        d.labels, d.groups, request.options, request.batchSize) as P.DatasetSummary;
+      return { type: 'dataset', id, summary };
+    }
+    case 'train': {
+      await ready;
+      const summary = (await wasm.train(request.request, (event) =>
+        post({ type: 'progress', id, event: event as P.TrainEvent }))) as P.TrainSummary;
+      return { type: 'trained', id, summary };
+    }
+    case 'cancel':
+      wasm.cancel();
+      return { type: 'cancelling', id };
+    case 'save': {
+      const saved = await wasm.saveModel();
+      return { type: 'saved', id, bytes: saved };
+    }
+    case 'loadModel': {
+      await ready;
+      const info = wasm.loadModel(request.file.name, await bytes(request.file)) as P.ModelInfo;
+      return { type: 'model', id, info };
+    }
+    case 'predict': {
+      await ready;
+      const d = request.data;
+      const predictions = (await wasm.predict(d.topology.name, await bytes(d.topology), d.files,
+        d.files.map((f) => f.name), d.labels)) as P.TrajectoryPrediction[];
+      return { type: 'predictions', id, predictions };
+    }
+    case 'explain': {
+      const explanation = (await wasm.explain(request.source, request.index)) as P.Explanation;
+      return { type: 'explanation', id, explanation };
+    }
+    case 'benchSignature': {
+      await ready;
+      const r = request;
+      const run = (await wasm.benchSignature(r.gpu, r.batch, r.length, r.channels, r.depth, r.repeats)) as P.SignatureRun;
+      return { type: 'signatureRun', id, run };
+    }
+    case 'benchEpoch': {
+      await ready;
+      const r = request;
+      const run = (await wasm.benchEpoch(r.gpu, r.perClass, r.nodes, r.frames, r.beads)) as P.EpochRun;
+      return { type: 'epochRun', id, run };
     }
     default: {
       const unknown: never = request;
@@ -52,10 +104,11 @@ async function handle(request: Request): Promise<Response> {
   }
 }
 
-self.onmessage = async (event: MessageEvent<Request>) => {
+self.onmessage = async (event: MessageEvent<P.Request>) => {
   const request = event.data;
   try {
-    post(await handle(request));
+    const response = await handle(request);
+    post(response, response.type === 'saved' ? [response.bytes.buffer] : []);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     post({ type: 'error', id: request.id, message, context: request.type });

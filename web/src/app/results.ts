@@ -1,0 +1,82 @@
+// Held-out metrics, the confusion matrix, per-trajectory predictions, and their exports.
+import type { Metrics, TrainSummary, TrajectoryPrediction, Explanation } from '../worker/protocol';
+import { el } from './dom';
+
+const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
+
+/** Metrics as a definition list, or a note when there was no test set. */
+export function showMetrics(target: HTMLElement, summary: TrainSummary): void {
+  const m = summary.testMetrics;
+  const rows: [string, string][] = m
+    ? [
+        ['Test accuracy', pct(m.accuracy)],
+        ['Balanced accuracy', pct(m.balanced_accuracy)],
+        ['F1', m.f1.toFixed(3)],
+        ['ROC-AUC', m.roc_auc === null ? 'n/a' : m.roc_auc.toFixed(3)],
+        ['Test samples', String(m.count)],
+      ]
+    : [['Test', 'no test trajectories (set a test share above 0)']];
+  rows.push(['Epoch kept', `${summary.selectedEpoch} of ${summary.history.length}${summary.stoppedEarly ? ' (stopped early)' : ''}`]);
+  const list = el('dl', { id: 'metrics-list' });
+  for (const [k, v] of rows) list.append(el('dt', {}, k), el('dd', {}, v));
+  target.replaceChildren(list);
+}
+
+/** Rows = true class, columns = predicted class. */
+export function showConfusion(table: HTMLTableElement, metrics: Metrics | null, classes: string[]): void {
+  table.replaceChildren();
+  if (!metrics) return;
+  table.append(el('caption', {}, 'Confusion matrix (test samples): rows true, columns predicted'));
+  const head = el('tr', {}, el('th', { scope: 'col' }, ''));
+  for (const c of classes) head.append(el('th', { scope: 'col' }, c));
+  table.append(el('thead', {}, head));
+  const body = el('tbody');
+  metrics.confusion.forEach((row, i) => {
+    const tr = el('tr', {}, el('th', { scope: 'row' }, classes[i] ?? String(i)));
+    for (const v of row) tr.append(el('td', {}, String(v)));
+    body.append(tr);
+  });
+  table.append(body);
+}
+
+/** One row per trajectory; `onSelect` explains the chosen one. */
+export function showPredictions(
+  table: HTMLTableElement,
+  predictions: TrajectoryPrediction[],
+  onSelect: (p: TrajectoryPrediction) => void,
+): void {
+  table.replaceChildren(
+    el('thead', {}, el('tr', {}, ...['Trajectory', 'Set', 'Label', 'Predicted', 'Confidence', ''].map((h) => el('th', { scope: 'col' }, h)))),
+  );
+  const body = el('tbody');
+  for (const p of predictions) {
+    const right = p.label === null ? '' : p.label === p.predicted ? '✓' : '✗';
+    const show = el('button', { type: 'button', className: 'small' }, 'Show');
+    show.setAttribute('aria-label', `Show ${p.name} on the molecule`);
+    show.addEventListener('click', () => onSelect(p));
+    const tr = el('tr', {},
+      el('td', {}, p.name), el('td', {}, p.part), el('td', {}, p.label ?? '—'),
+      el('td', {}, `${p.predicted} ${right}`), el('td', {}, pct(p.confidence)), el('td', {}, show));
+    tr.dataset.part = p.part;
+    body.append(tr);
+  }
+  table.append(body);
+}
+
+const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+export function predictionsCsv(predictions: TrajectoryPrediction[], classes: string[]): string {
+  const head = ['trajectory', 'set', 'label', 'predicted', 'confidence', 'samples', ...classes.map((c) => `p_${c}`)];
+  const lines = predictions.map((p) =>
+    [p.name, p.part, p.label ?? '', p.predicted, p.confidence.toFixed(6), String(p.samples), ...p.probabilities.map((v) => v.toFixed(6))]
+      .map(quote).join(','));
+  return [head.map(quote).join(','), ...lines].join('\n') + '\n';
+}
+
+/** Memberships of every point in every bead, with the point's label. */
+export function assignmentsCsv(e: Explanation): string {
+  const head = ['point', ...Array.from({ length: e.beads }, (_, b) => `bead${b}`), 'attribution'];
+  const lines = e.pointLabels.map((label, i) =>
+    [quote(label), ...e.assignments.slice(i * e.beads, (i + 1) * e.beads).map((v) => v.toFixed(6)), (e.attributions[i] ?? 0).toExponential(4)].join(','));
+  return [head.join(','), ...lines].join('\n') + '\n';
+}
