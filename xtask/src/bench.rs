@@ -19,8 +19,11 @@
 //! Model training (section `model`, `bench/model.rs`): one epoch of Deep Signature's `reference`
 //! preset at GPCR size, molsig (burn flex, CPU) against the same model in `PyTorch` with `pySigLib`.
 //!
-//! `cargo xtask bench xtc`, `cargo xtask bench signature` or `cargo xtask bench model` runs one of
-//! them.
+//! Browser (section `browser`, `bench/browser.rs`): the site's benchmark page in headless
+//! Chromium, signature throughput and a training epoch on WebGPU and on the CPU (wasm).
+//!
+//! `cargo xtask bench xtc`, `cargo xtask bench signature`, `cargo xtask bench model` or
+//! `cargo xtask bench browser` runs one of them.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -29,6 +32,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
+mod browser;
 mod model;
 mod signature;
 
@@ -39,7 +43,7 @@ use crate::setup::lock_version;
 const ROUNDS: &str = "5";
 const WASI_TARGET: &str = "wasm32-wasip1";
 
-/// Runs every benchmark, or only the one named (`xtc`, `signature`, `model`).
+/// Runs every benchmark, or only the one named (`xtc`, `signature`, `model`, `browser`).
 pub fn run_named(only: Option<&str>) -> Result<()> {
     let start = Instant::now();
     match only {
@@ -47,11 +51,13 @@ pub fn run_named(only: Option<&str>) -> Result<()> {
             xtc()?;
             signature::measure()?;
             model::measure()?;
+            browser::measure()?;
         }
         Some("xtc") => xtc()?,
         Some("signature") => signature::measure()?,
         Some("model") => model::measure()?,
-        Some(other) => bail!("unknown benchmark {other:?}: xtc, signature or model"),
+        Some("browser") => browser::measure()?,
+        Some(other) => bail!("unknown benchmark {other:?}: xtc, signature, model or browser"),
     }
     eprintln!(
         "xtask bench: done in {:.0} s",
@@ -326,6 +332,16 @@ fn machine() -> String {
         .collect::<Vec<_>>()
         .join(" ");
     format!("{cpu}, {nproc} logical CPUs available (load average {load} at the end of the run)")
+}
+
+/// /proc/loadavg's first three fields (other work on the machine), or nothing off Linux.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn version(program: &str, args: &[&str]) -> String {

@@ -7,8 +7,9 @@
 //! - `test`: every test: native (CPU + wgpu on lavapipe), wasm in headless Chromium, browser
 //!   end-to-end, the `MDAnalysis` comparison, the model against its `NumPy` reference and a
 //!   bounded smoke fuzz
-//! - `bench [xtc|signature|model]`: benchmarks against reference implementations, written to
-//!   BENCHMARKS.md (all of them, or the one named)
+//! - `bench [xtc|signature|model|browser]`: benchmarks against reference implementations and, in
+//!   headless Chromium, WebGPU against the CPU, written to BENCHMARKS.md (all of them, or the one
+//!   named)
 
 mod bench;
 mod cmd;
@@ -46,7 +47,7 @@ fn main() -> Result<()> {
         "bench" => bench::run_named(rest.first().map(String::as_str)),
         "help" | "--help" | "-h" => {
             println!(
-                "usage: cargo xtask <setup|build-web [--optimize]|serve [--port N]|test|bench [xtc|signature|model]>"
+                "usage: cargo xtask <setup|build-web [--optimize]|serve [--port N]|test|bench [xtc|signature|model|browser]>"
             );
             Ok(())
         }

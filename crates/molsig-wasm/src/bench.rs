@@ -49,7 +49,9 @@ pub async fn signature(
         position.fill(0.0);
         for _ in 0..length {
             for p in &mut position {
-                state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
                 *p += ((state >> 40) as f32 / (1u64 << 24) as f32) - 0.5;
                 values.push(*p);
             }

@@ -22,7 +22,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use super::{field, grouped, json_line, machine, number, stdout_of, version, write_section};
+use super::{
+    field, grouped, json_line, load_average, machine, number, stdout_of, version, write_section,
+};
 use crate::cmd::{command, has, root, run, target_dir};
 use crate::setup::lock_version;
 
@@ -179,15 +181,6 @@ fn check_torch(python: &Path, dir: &Path) -> Result<(String, Option<String>)> {
         .find(|l| l.contains("agrees with the NumPy reference"))
         .unwrap_or_default();
     Ok((summary.to_owned(), None))
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .unwrap_or_default()
-        .split_whitespace()
-        .take(3)
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Runs `program args` (pinned to one CPU when `pin`), returns its JSON line and peak RSS.

@@ -18,8 +18,8 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 
 use super::{
-    WASI_TARGET, criterion_median_ns, field, json_line, machine, number, stdout_of, version,
-    write_section,
+    WASI_TARGET, criterion_median_ns, field, json_line, load_average, machine, number, stdout_of,
+    version, write_section,
 };
 use crate::cmd::{command, root, run, target_dir};
 use crate::setup::{IISIGNATURE, PYSIGLIB, lock_version};
@@ -156,22 +156,7 @@ pub fn measure() -> Result<()> {
     }
 
     eprintln!("\n=== signature: gpu_bench, the burn operation on wgpu");
-    let gpu = stdout_of(command("cargo").args([
-        "run",
-        "--release",
-        "-q",
-        "-p",
-        "molsig-signature",
-        "--features",
-        "gpu",
-        "--example",
-        "gpu_bench",
-        "--",
-        "--rounds",
-        "1",
-    ]))
-    .and_then(|out| json_line(&out, "gpu_bench"))
-    .map_err(|e| format!("{e:#}"));
+    let gpu = gpu_run();
 
     let numbers = Numbers {
         shapes,
@@ -190,13 +175,24 @@ pub fn measure() -> Result<()> {
     write_section("signature", &section)
 }
 
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .unwrap_or_default()
-        .split_whitespace()
-        .take(3)
-        .collect::<Vec<_>>()
-        .join(" ")
+/// `gpu_bench`'s JSON line, or why it did not run (no adapter is not an error of the benchmark).
+fn gpu_run() -> std::result::Result<String, String> {
+    stdout_of(command("cargo").args([
+        "run",
+        "--release",
+        "-q",
+        "-p",
+        "molsig-signature",
+        "--features",
+        "gpu",
+        "--example",
+        "gpu_bench",
+        "--",
+        "--rounds",
+        "1",
+    ]))
+    .and_then(|out| json_line(&out, "gpu_bench"))
+    .map_err(|e| format!("{e:#}"))
 }
 
 /// Builds `signature_bench` for wasm and runs it on `dir`.

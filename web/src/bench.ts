@@ -1,0 +1,126 @@
+// The benchmark page (bench.html): signature throughput and training-epoch time, each on burn's
+// CPU backend (wasm) and on WebGPU, measured in the same worker as the app uses, one after the
+// other. When done, #bench-json holds the whole result as JSON and data-done="true", so that a
+// script (web/tests/bench.mjs, run by `cargo xtask bench browser`) can read it.
+import type { BackendInfo, EpochRun, Request, Response, SignatureRun } from './worker/protocol';
+import { type Unsent, WorkerClient } from './app/client';
+import { $, el, say } from './app/dom';
+
+/** Signature shapes: two channel counts and depths, big enough that a call is not all overhead. */
+const SIGNATURES = [
+  { batch: 64, length: 50, channels: 3, depth: 4 },
+  { batch: 32, length: 100, channels: 8, depth: 3 },
+];
+/** Timed calls per signature measurement (after one warm-up call). */
+const REPEATS = 5;
+/** Training: 2 × perClass synthetic graphs; the worker times the second of two epochs. */
+const EPOCH = { perClass: 8, nodes: 40, frames: 50, beads: 4 };
+
+/** One measurement: the worker's report, or why there is none. */
+type Measurement = SignatureRun | EpochRun | { error: string };
+
+interface Case {
+  what: string;
+  cpu: Measurement;
+  gpu: Measurement;
+}
+
+interface Result {
+  date: string;
+  userAgent: string;
+  backend: BackendInfo;
+  totalSeconds: number;
+  cases: Case[];
+}
+
+const status = $('status');
+const output = $('bench-json');
+const runButton = $<HTMLButtonElement>('run');
+const client = new WorkerClient((reason) => say(status, `The compute worker stopped (${reason}); a new one was started.`, true));
+let backend: BackendInfo | null = null;
+
+function measurement(r: Response): Measurement {
+  if (r.type === 'signatureRun' || r.type === 'epochRun') return r.run;
+  if (r.type === 'error') return { error: r.message };
+  return { error: `unexpected answer ${r.type}` };
+}
+
+const seconds = (m: Measurement) => ('seconds' in m ? m.seconds : null);
+
+function cell(m: Measurement): string {
+  if ('error' in m) return m.error;
+  const s = `${m.seconds.toPrecision(3)} s`;
+  return 'pathsPerSecond' in m ? `${s} (${Math.round(m.pathsPerSecond).toLocaleString('en')} paths/s)` : s;
+}
+
+function showRow(c: Case) {
+  const cpu = seconds(c.cpu);
+  const gpu = seconds(c.gpu);
+  const ratio = cpu !== null && gpu !== null ? `${(cpu / gpu).toFixed(2)}×` : '—';
+  $('results').querySelector('tbody')?.append(el('tr', {}, el('td', {}, c.what), el('td', {}, cell(c.cpu)),
+    el('td', {}, cell(c.gpu)), el('td', {}, ratio)));
+}
+
+/** Runs one case on the CPU, then on WebGPU (the worker answers an error when it has none). */
+async function measure(what: string, request: (gpu: boolean) => Unsent<Request>): Promise<Case> {
+  say(status, `${what}: CPU…`);
+  const cpu = measurement(await client.call(request(false)));
+  say(status, `${what}: CPU ${cell(cpu)}; WebGPU…`);
+  const gpu = measurement(await client.call(request(true)));
+  const c = { what, cpu, gpu };
+  say(status, `${what}: CPU ${cell(cpu)}; WebGPU ${cell(gpu)}`);
+  showRow(c);
+  return c;
+}
+
+async function run() {
+  runButton.disabled = true;
+  output.textContent = '';
+  delete output.dataset.done;
+  $('results').querySelector('tbody')?.replaceChildren();
+  const start = performance.now();
+  try {
+    const cases: Case[] = [];
+    for (const s of SIGNATURES) {
+      cases.push(await measure(`signature, batch ${s.batch}, length ${s.length}, channels ${s.channels}, depth ${s.depth}`,
+        (gpu) => ({ type: 'benchSignature', gpu, ...s, repeats: REPEATS })));
+    }
+    const e = EPOCH;
+    cases.push(await measure(`training epoch, Deep Signature improved, ${2 * e.perClass} graphs × ${e.nodes} nodes × ${e.frames} frames, ${e.beads} beads, batch 8`,
+      (gpu) => ({ type: 'benchEpoch', gpu, ...e })));
+    const result: Result = {
+      date: new Date().toISOString(),
+      userAgent: navigator.userAgent,
+      backend: backend ?? { kind: 'CPU', adapter: '', fallbackReason: 'the worker did not start' },
+      totalSeconds: (performance.now() - start) / 1000,
+      cases,
+    };
+    output.textContent = JSON.stringify(result, null, 2);
+    output.dataset.done = 'true';
+    say(status, `Done in ${result.totalSeconds.toFixed(0)} s.`);
+  } catch (e) {
+    // A script waiting for the JSON sees the error instead of timing out.
+    output.textContent = `error: ${e instanceof Error ? e.message : String(e)}`;
+    output.dataset.done = 'error';
+    say(status, output.textContent, true);
+  } finally {
+    runButton.disabled = false;
+  }
+}
+
+async function start() {
+  const r = await client.call({ type: 'init' });
+  const line = $('backend');
+  if (r.type !== 'ready') {
+    say(status, `Could not start the compute worker: ${r.type === 'error' ? r.message : r.type}`, true);
+    return;
+  }
+  backend = r.backend;
+  line.textContent = backend.kind === 'WebGPU' ? `WebGPU (${backend.adapter})` : `CPU — ${backend.fallbackReason ?? 'WebGPU not used'}`;
+  line.dataset.kind = backend.kind;
+  runButton.disabled = false;
+  say(status, 'Ready.');
+}
+
+runButton.addEventListener('click', () => void run());
+void start();

@@ -1,0 +1,279 @@
+//! The browser benchmark (section `browser` of BENCHMARKS.md): the site's benchmark page
+//! (`web/bench.html`, `web/src/bench.ts`) in headless Chromium, in one run:
+//! 1. `setup::all()` and `serve::build_web(false)`: the site as users get it, into `dist/`;
+//! 2. `dist/` served on a free port; `web/tests/bench.mjs` opens `bench.html` with
+//!    `--enable-unsafe-webgpu`, clicks "Run benchmark" and prints the page's JSON, flattened;
+//! 3. the page measures signature throughput and one training epoch, each on burn's CPU backend
+//!    (flex, compiled to wasm) and on WebGPU, back to back in the same worker;
+//! 4. the table: seconds on each device and their ratio.
+
+use std::fmt::Write as _;
+use std::net::TcpListener;
+use std::time::Instant;
+
+use anyhow::Result;
+
+use super::{
+    field, grouped, json_line, load_average, machine, number, stdout_of, version, write_section,
+};
+use crate::cmd::{command, root};
+use crate::setup::lock_version;
+use crate::{serve, setup};
+
+pub fn measure() -> Result<()> {
+    let start = Instant::now();
+    let load_before = load_average();
+    setup::all()?;
+    eprintln!("\n=== browser: building the site");
+    serve::build_web(false)?;
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let port = listener.local_addr()?.port();
+    let dist = root().join("dist");
+    std::thread::spawn(move || serve::serve(&listener, &dist));
+
+    eprintln!("\n=== browser: bench.html in headless Chromium (WebGPU on SwiftShader)");
+    let json = json_line(
+        &stdout_of(
+            command("node")
+                .arg("web/tests/bench.mjs")
+                .arg(format!("http://127.0.0.1:{port}/")),
+        )?,
+        "bench.mjs",
+    )?;
+    let section = section(&json, start.elapsed().as_secs_f64(), &load_before)?;
+    eprintln!("\n{section}");
+    write_section("browser", &section)
+}
+
+/// One device's measurement of one case.
+enum Measured {
+    Seconds {
+        seconds: f64,
+        paths_per_second: Option<f64>,
+    },
+    /// The worker's error message.
+    Failed(String),
+}
+
+impl Measured {
+    /// `device` is `cpu` or `gpu`, as the page names them.
+    fn read(json: &str, case: usize, device: &str) -> Result<Self> {
+        let key = |name: &str| format!("cases.{case}.{device}.{name}");
+        if let Ok(error) = field(json, &key("error")) {
+            return Ok(Self::Failed(error));
+        }
+        Ok(Self::Seconds {
+            seconds: number(json, &key("seconds"))?,
+            paths_per_second: number(json, &key("pathsPerSecond")).ok(),
+        })
+    }
+
+    fn seconds(&self) -> Option<f64> {
+        match self {
+            Self::Seconds { seconds, .. } => Some(*seconds),
+            Self::Failed(_) => None,
+        }
+    }
+
+    fn cell(&self) -> String {
+        match self {
+            Self::Seconds {
+                seconds,
+                paths_per_second: Some(rate),
+            } => format!("{} ({} paths/s)", significant(*seconds), grouped(*rate)),
+            Self::Seconds { seconds, .. } => significant(*seconds),
+            // The worker's refusal when the browser gave it no WebGPU; the notes say why.
+            Self::Failed(e) if e.starts_with("no WebGPU") => "— (no WebGPU)".to_owned(),
+            Self::Failed(e) => {
+                let short: String = e.chars().take(160).collect();
+                format!("failed: {}", short.replace('|', "/"))
+            }
+        }
+    }
+}
+
+/// `x` with three significant digits (seconds from 0.001 to 1000 read alike).
+fn significant(x: f64) -> String {
+    let decimals = if x > 0.0 {
+        (2.0 - x.log10().floor()).clamp(0.0, 6.0) as usize
+    } else {
+        3
+    };
+    format!("{x:.decimals$}")
+}
+
+/// The results table: one row per case the page ran, in its order.
+fn table(json: &str) -> Result<String> {
+    let mut s = String::from(
+        "| what | CPU (flex, wasm), s | WebGPU, s | CPU / WebGPU |\n|---|---:|---:|---:|\n",
+    );
+    let mut case = 0;
+    while let Ok(what) = field(json, &format!("cases.{case}.what")) {
+        let cpu = Measured::read(json, case, "cpu")?;
+        let gpu = Measured::read(json, case, "gpu")?;
+        let ratio = match (cpu.seconds(), gpu.seconds()) {
+            (Some(c), Some(g)) => format!("{:.2}×", c / g),
+            _ => "—".to_owned(),
+        };
+        writeln!(s, "| {what} | {} | {} | {ratio} |", cpu.cell(), gpu.cell())?;
+        case += 1;
+    }
+    s.push('\n');
+    Ok(s)
+}
+
+/// What the WebGPU column stands for: a software adapter, a real one, or none.
+fn adapter_note(json: &str) -> Result<String> {
+    if field(json, "backend.kind")? != "WebGPU" {
+        return Ok(format!(
+            "**No WebGPU in this run** ({}): only the CPU column was measured.\n\n",
+            field(json, "backend.fallbackReason")?
+        ));
+    }
+    let adapter = field(json, "backend.adapter")?;
+    let lower = adapter.to_lowercase();
+    if ["swiftshader", "llvmpipe", "lavapipe", "software"]
+        .iter()
+        .any(|s| lower.contains(s))
+    {
+        Ok(format!(
+            "**The WebGPU column is a software adapter** ({adapter}): without a GPU, \
+             `--enable-unsafe-webgpu` gives Chromium's SwiftShader, which runs the WebGPU shaders on \
+             this machine's CPU, in Chromium's GPU process, beside the worker. These numbers show how \
+             the WebGPU code path does on that software path; they say nothing about a real GPU. \
+             Chrome without the flag offers no adapter here, and the app then uses the CPU column's \
+             backend.\n\n"
+        ))
+    } else {
+        Ok(format!("WebGPU adapter: {adapter}.\n\n"))
+    }
+}
+
+fn section(json: &str, seconds: f64, load_before: &str) -> Result<String> {
+    let date = field(json, "date")?;
+    let mut s = String::from("## Browser: WebGPU and CPU (wasm)\n\n");
+    write!(
+        s,
+        "Measured {} UTC by `cargo xtask bench` (`cargo xtask bench browser` runs this section \
+         alone) in {seconds:.0} s, of which the page ran {:.0} s; every run rewrites this section \
+         (edit `xtask/src/bench/browser.rs`, not the text between the markers). The site's \
+         benchmark page `bench.html` in headless Chromium; the ratio is CPU seconds over WebGPU \
+         seconds, measured one after the other in the same run: above 1, WebGPU is faster.\n\n",
+        date.get(..16).unwrap_or(&date).replace('T', " "),
+        number(json, "totalSeconds")?,
+    )?;
+    s.push_str(&adapter_note(json)?);
+    s.push_str(&table(json)?);
+    s.push_str(&notes(json, load_before)?);
+    Ok(s)
+}
+
+fn notes(json: &str, load_before: &str) -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).unwrap_or_default();
+    let burn = lock_version(&lock, "burn").unwrap_or_else(|| "?".into());
+    // The first epoch compiles the shaders (WebGPU) and fills caches; shown for information.
+    let mut first_epochs = Vec::new();
+    let mut case = 0;
+    while field(json, &format!("cases.{case}.what")).is_ok() {
+        for (device, name) in [("cpu", "CPU"), ("gpu", "WebGPU")] {
+            if let Ok(warm) = number(json, &format!("cases.{case}.{device}.warmUpSeconds")) {
+                first_epochs.push(format!("{name} {} s", significant(warm)));
+            }
+        }
+        case += 1;
+    }
+    let first_epochs = if first_epochs.is_empty() {
+        String::new()
+    } else {
+        format!(" (the first epoch took {})", first_epochs.join(", "))
+    };
+    Ok(format!(
+        "**How.**\n\
+         - The page (`web/src/bench.ts`) sends each case to the app's compute worker \
+         (`web/src/worker/worker.ts`, molsig-wasm's `benchSignature` and `benchEpoch`, \
+         `crates/molsig-wasm/src/bench.rs`), first on the CPU, then on WebGPU; the worker times \
+         with `performance.now`.\n\
+         - Signatures: `molsig_signature::gpu::signature` (burn's operation, f32) on deterministic \
+         random walks of the shape given; one warm-up call, then 5 timed calls, the mean, each \
+         including the read-back of the result into wasm memory.\n\
+         - Training: Deep Signature's `improved` preset, trained for two epochs on synthetic \
+         gene-regulatory graphs (`molsig_model::synthetic`) in batches of 8; the table shows the \
+         second epoch{first_epochs}.\n\
+         - CPU: burn's flex backend compiled to `wasm32-unknown-unknown` with simd128, as the app \
+         uses it when there is no WebGPU; one thread (the wasm build has no threads).\n\
+         - `web/tests/bench.mjs` drives `/usr/bin/chromium` through playwright-core; open \
+         `bench.html` on `cargo xtask serve` to run the same page in any browser.\n\n\
+         **Machine.** {}; load average {load_before} when the run started.\n\n\
+         **Versions.** {} (user agent: {}); burn {burn}; molsig {}.\n",
+        machine(),
+        version("chromium", &["--version"]),
+        field(json, "userAgent")?,
+        env!("CARGO_PKG_VERSION"),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{adapter_note, significant, table};
+
+    /// The flat JSON `bench.mjs` prints: a signature on both devices, an epoch whose WebGPU run
+    /// was refused, and a failure.
+    const JSON: &str = "{\"date\":\"2026-11-24T10:58:01.123Z\",\"userAgent\":\"Mozilla/5.0 HeadlessChrome/142\",\
+        \"backend.kind\":\"WebGPU\",\"backend.adapter\":\"google swiftshader\",\"backend.fallbackReason\":null,\
+        \"totalSeconds\":120.5,\
+        \"cases.0.what\":\"signature, batch 64\",\"cases.0.cpu.batch\":64,\"cases.0.cpu.seconds\":0.0123,\
+        \"cases.0.cpu.pathsPerSecond\":5203.25,\"cases.0.gpu.batch\":64,\"cases.0.gpu.seconds\":0.041,\
+        \"cases.0.gpu.pathsPerSecond\":1561,\
+        \"cases.1.what\":\"training epoch\",\"cases.1.cpu.warmUpSeconds\":3.5,\"cases.1.cpu.seconds\":2.25,\
+        \"cases.1.gpu.error\":\"no WebGPU here: CPU backend\",\
+        \"cases.2.what\":\"signature, huge\",\"cases.2.cpu.error\":\"out of memory | bad\",\
+        \"cases.2.gpu.seconds\":1.5}";
+
+    #[test]
+    fn table_has_a_row_per_case_with_ratios() {
+        let text = table(JSON).expect("table");
+        assert!(
+            text.contains(
+                "| signature, batch 64 | 0.0123 (5,203 paths/s) | 0.0410 (1,561 paths/s) | 0.30× |"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("| training epoch | 2.25 | — (no WebGPU) | — |"),
+            "{text}"
+        );
+        assert!(
+            text.contains("| signature, huge | failed: out of memory / bad | 1.50 | — |"),
+            "{text}"
+        );
+        assert_eq!(text.lines().count(), 6, "{text}");
+    }
+
+    #[test]
+    fn software_adapters_are_called_so() {
+        assert!(
+            adapter_note(JSON)
+                .expect("note")
+                .contains("software adapter** (google swiftshader)")
+        );
+        let real = JSON.replace("google swiftshader", "nvidia ampere");
+        assert_eq!(
+            adapter_note(&real).expect("note"),
+            "WebGPU adapter: nvidia ampere.\n\n"
+        );
+        let cpu = "{\"backend.kind\":\"CPU\",\"backend.fallbackReason\":\"no adapter\"}";
+        assert!(
+            adapter_note(cpu)
+                .expect("note")
+                .starts_with("**No WebGPU in this run** (no adapter)")
+        );
+    }
+
+    #[test]
+    fn three_significant_digits() {
+        assert_eq!(significant(0.012_345), "0.0123");
+        assert_eq!(significant(2.25), "2.25");
+        assert_eq!(significant(123.4), "123");
+        assert_eq!(significant(1234.4), "1234");
+    }
+}
