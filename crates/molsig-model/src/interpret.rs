@@ -165,11 +165,20 @@ pub async fn interpret(
     } else {
         0.0
     };
+    let bounded = match config {
+        ModelConfig::DeepSignature(c) => c.tanh_assignment,
+        ModelConfig::GraphLstm(c) => c.coarse.tanh_assignment,
+        _ => false,
+    };
     let warning = (assignment_entropy > UNIFORM_ENTROPY).then(|| {
+        let cause = if bounded {
+            "The `reference` preset's tanh-bounded logits cause this; `improved` removes the bound."
+        } else {
+            "More epochs, fewer beads or a larger clustering loss weight may sharpen it."
+        };
         format!(
-            "the atom-to-bead assignments are near uniform (normalised entropy {assignment_entropy:.2}); \
-             the cluster map carries little information. The `reference` preset's tanh-bounded \
-             logits cause this; `improved` removes the bound."
+            "the atom-to-bead assignments are near uniform (normalised entropy \
+             {assignment_entropy:.2}); the cluster map carries little information. {cause}"
         )
     });
     Ok(Interpretation {

@@ -157,9 +157,9 @@ struct DatasetSummary {
 #[wasm_bindgen(js_name = loadDataset)]
 #[allow(clippy::too_many_arguments)] // the table's columns, flat for the JS side
 pub fn load_dataset(
-    topology_name: String,
-    topology: Vec<u8>,
-    files: js_sys::Array,
+    topology_name: &str,
+    topology: &[u8],
+    files: &js_sys::Array,
     names: Vec<String>,
     labels: Vec<String>,
     groups: Vec<String>,
@@ -167,11 +167,10 @@ pub fn load_dataset(
     batch_size: usize,
 ) -> Result<JsValue, JsError> {
     let options: DataOptions = serde_wasm_bindgen::from_value(options)?;
-    let mut files = trajectory_files(&files, names, labels, groups)?;
+    let mut files = trajectory_files(files, names, labels, groups)?;
     TRAINING.with(|t| t.borrow_mut().take());
-    let (molecule, plan) =
-        session::plan(&topology_name, &topology, &options, batch_size, &mut files)
-            .map_err(|e| JsError::new(&e))?;
+    let (molecule, plan) = session::plan(topology_name, topology, &options, batch_size, &mut files)
+        .map_err(|e| JsError::new(&e))?;
     let loaded =
         session::load(molecule, &options, None, &mut files).map_err(|e| JsError::new(&e))?;
     let summary = DatasetSummary {
@@ -266,9 +265,9 @@ pub async fn save_model() -> Result<Vec<u8>, JsError> {
 /// # Errors
 /// Not a molsig checkpoint, a newer format, truncation, or shapes that do not fit the config.
 #[wasm_bindgen(js_name = loadModel)]
-pub fn load_model(name: String, bytes: Vec<u8>) -> Result<JsValue, JsError> {
+pub fn load_model(name: &str, bytes: &[u8]) -> Result<JsValue, JsError> {
     let backend = backend()?;
-    let (header, model) = checkpoint::load(&bytes, &backend.device)
+    let (header, model) = checkpoint::load(bytes, &backend.device)
         .map_err(|e| JsError::new(&format!("{name}: {e}")))?;
     let info = to_js(&header)?;
     MODEL.with(|m| *m.borrow_mut() = Some(Rc::new(SessionModel { model, header })));

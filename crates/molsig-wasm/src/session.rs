@@ -476,7 +476,8 @@ pub struct Explanation {
     /// One label per point (`A:ALA12:CA`).
     pub point_labels: Vec<String>,
     /// Beads' positions at every frame of the sample, `[frames, beads, 3]` in Å: the
-    /// membership-weighted mean of the points, in the same frame as `pdb`.
+    /// membership-weighted mean of the points (the interpretation's bead paths), in the same
+    /// frame as `pdb`.
     pub bead_positions: Vec<f32>,
     /// Frame numbers of the sample in its trajectory.
     pub first_frame: usize,
@@ -529,25 +530,14 @@ pub async fn explain(
     let s = &dataset.samples[sample];
     let molecule = &dataset.molecules[dataset.molecule_of(sample)];
     let (n, t) = (molecule.len(), dataset.frames);
-    let at = |i: usize, f: usize| {
-        let k = (i * t + f) * 3;
-        [s.coordinates[k], s.coordinates[k + 1], s.coordinates[k + 2]]
-    };
-    let first: Vec<[f32; 3]> = (0..n).map(|i| at(i, 0)).collect();
-    let m = interpretation.beads;
-    let q = &interpretation.assignments;
-    let mut bead_positions = vec![0f32; t * m * 3];
-    for b in 0..m {
-        let weight: f32 = (0..n).map(|i| q[i * m + b]).sum::<f32>().max(f32::EPSILON);
-        for f in 0..t {
-            for i in 0..n {
-                let p = at(i, f);
-                for (axis, v) in p.iter().enumerate() {
-                    bead_positions[(f * m + b) * 3 + axis] += q[i * m + b] * v * 10.0 / weight;
-                }
-            }
-        }
-    }
+    let first: Vec<[f32; 3]> = (0..n)
+        .map(|i| {
+            let k = i * t * 3;
+            [s.coordinates[k], s.coordinates[k + 1], s.coordinates[k + 2]]
+        })
+        .collect();
+    // The interpretation's bead paths are in nm; the viewer's PDB is in Å.
+    let bead_positions = interpretation.bead_paths.iter().map(|v| v * 10.0).collect();
     Ok(Explanation {
         name: dataset.trajectories[0].name.clone(),
         pdb: molecule.pdb(&first).map_err(text)?,

@@ -89,9 +89,8 @@ fn a_job_too_large_is_refused_before_reading() {
     let mut f = files(1);
     // A batch so large that its activations alone exceed the budget (even for one point).
     let batch = (MEMORY_BUDGET / (50 * 12 * 64)) as usize + 1;
-    let error = session::plan("peptide.pdb", &topology(), &options(), batch, &mut f)
-        .err()
-        .expect("refused");
+    let error =
+        session::plan("peptide.pdb", &topology(), &options(), batch, &mut f).expect_err("refused");
     assert!(error.contains("more than the 3.00 GiB"), "{error}");
     assert!(error.contains("smaller atom selection"), "{error}");
 }
@@ -100,14 +99,14 @@ fn a_job_too_large_is_refused_before_reading() {
 fn a_file_that_is_not_xtc_is_named() {
     let mut f = files(1);
     f[1].reader = Cursor::new(topology());
-    let error = session::plan("peptide.pdb", &topology(), &options(), 8, &mut f)
-        .err()
-        .expect("refused");
+    let error =
+        session::plan("peptide.pdb", &topology(), &options(), 8, &mut f).expect_err("refused");
     assert!(error.contains("high_friction_01.xtc"), "{error}");
     assert!(error.contains("magic"), "{error}");
 }
 
 #[test]
+#[allow(clippy::too_many_lines)] // one session, step by step, as the page drives it
 fn train_predict_explain_and_reload() {
     let device = Device::flex();
     let mut f = files(5);
@@ -204,7 +203,12 @@ fn train_predict_explain_and_reload() {
     for b in 0..m {
         let w: f32 = (0..n).map(|i| q[i * m + b]).sum();
         for axis in 0..3 {
-            let expected: f32 = (0..n).map(|i| q[i * m + b] * atoms[i][axis]).sum::<f32>() / w;
+            let expected: f32 = atoms
+                .iter()
+                .enumerate()
+                .map(|(i, a)| q[i * m + b] * a[axis])
+                .sum::<f32>()
+                / w;
             let got = e.bead_positions[b * 3 + axis];
             assert!(
                 (got - expected).abs() < 2e-2,
