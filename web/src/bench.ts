@@ -13,8 +13,10 @@ const SIGNATURES = [
 ];
 /** Timed calls per signature measurement (after one warm-up call). */
 const REPEATS = 5;
-/** Training: 2 × perClass synthetic graphs; the worker times the second of two epochs. */
-const EPOCH = { perClass: 8, nodes: 40, frames: 50, beads: 4 };
+/** Training: 2 × perClass synthetic graphs; the worker times the second of two epochs. 8 graphs
+ * make one batch, one optimiser step per epoch: on SwiftShader (software WebGPU, 2 cores) a step
+ * takes about a minute and the first epoch two, which bounds the run to a few minutes. */
+const EPOCH = { perClass: 4, nodes: 40, frames: 50, beads: 4 };
 
 /** One measurement: the worker's report, or why there is none. */
 type Measurement = SignatureRun | EpochRun | { error: string };

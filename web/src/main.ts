@@ -414,6 +414,13 @@ $<HTMLButtonElement>('export-viewer').addEventListener('click', () =>
 const drop = $('drop');
 drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
 drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+// The drop zone is focusable: Enter or Space opens the file chooser.
+drop.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' || e.key === ' ') {
+    e.preventDefault();
+    input('files').click();
+  }
+});
 drop.addEventListener('drop', (e) => {
   e.preventDefault();
   drop.classList.remove('over');

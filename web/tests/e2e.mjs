@@ -211,6 +211,12 @@ for (const webgpu of [true, false]) {
       for (const b of [0, 2]) {
         if ((legend[b] ?? 0) > 10) assert.ok((after[b] ?? 0) < byBead[b] / 3, `bead ${b + 1} still on the atoms: ${byBead} → ${after}`);
       }
+      // Relative membership spreads the atoms over the beads even when memberships are near uniform.
+      await page.selectOption('#colour-mode', 'relative');
+      await page.waitForFunction(() => document.querySelector('#legend')?.dataset.mode === 'relative');
+      const relative = await page.$$eval('#legend li', (items, n) => items.slice(0, n).map((li) => Number(/(\d+) atoms/.exec(li.textContent ?? '')?.[1])), chosen.beads);
+      assert.equal(relative.reduce((a, b) => a + b, 0), 67);
+      assert.ok(relative.filter((n) => n > 0).length >= 2, `relative membership: ${relative}`);
       await page.selectOption('#colour-mode', 'beads');
       // Frame slider moves the bead markers.
       await page.fill('#frame', '20');

@@ -6,7 +6,7 @@ import { showStructure, colourAtoms, showBeadPaths, setBeadFrame } from '../view
 import { $, el } from './dom';
 import { beadColour, css, diverging, fade } from './palette';
 
-type Mode = 'beads' | 'attribution';
+type Mode = 'beads' | 'relative' | 'attribution';
 
 /** The dominant bead of each point and how strongly it belongs (0 = uniform, 1 = only this bead). */
 export function dominantBeads(e: Explanation): { bead: number; strength: number }[] {
@@ -22,8 +22,36 @@ export function dominantBeads(e: Explanation): { bead: number; strength: number 
   });
 }
 
+/** Each point's bead by membership relative to that bead's mean over the points (z-score):
+ * near-uniform memberships still show which atoms each bead leans on. */
+export function relativeBeads(e: Explanation): { bead: number; strength: number }[] {
+  const m = e.beads;
+  const n = e.points;
+  const q = (i: number, b: number) => e.assignments[i * m + b] ?? 0;
+  const stats = Array.from({ length: m }, (_, b) => {
+    let mean = 0;
+    for (let i = 0; i < n; i += 1) mean += q(i, b) / n;
+    let variance = 0;
+    for (let i = 0; i < n; i += 1) variance += (q(i, b) - mean) ** 2 / n;
+    return { mean, sd: Math.sqrt(variance) || 1 };
+  });
+  return Array.from({ length: n }, (_, i) => {
+    let bead = 0;
+    let best = -Infinity;
+    stats.forEach(({ mean, sd }, b) => {
+      const z = (q(i, b) - mean) / sd;
+      if (z > best) [bead, best] = [b, z];
+    });
+    // z = 2 (two standard deviations above the bead's mean) is full colour.
+    return { bead, strength: Math.max(0, Math.min(1, best / 2)) };
+  });
+}
+
 /** Per-point colours for `mode`; points with no beads (baselines) fall back to attribution. */
 export function pointColours(e: Explanation, mode: Mode): number[] {
+  if (mode === 'relative' && e.beads > 0) {
+    return relativeBeads(e).map(({ bead, strength }) => fade(beadColour(bead), 0.2 + 0.8 * strength));
+  }
   if (mode === 'beads' && e.beads > 0) {
     // A floor of 0.2 keeps weak members visible against the white background.
     return dominantBeads(e).map(({ bead, strength }) => fade(beadColour(bead), 0.2 + 0.8 * strength));
@@ -38,12 +66,12 @@ function legend(e: Explanation, mode: Mode): HTMLElement[] {
     s.style.background = css(colour);
     return s;
   };
-  if (mode === 'beads' && e.beads > 0) {
+  if (mode !== 'attribution' && e.beads > 0) {
     const counts = new Array<number>(e.beads).fill(0);
-    for (const { bead } of dominantBeads(e)) counts[bead] = (counts[bead] ?? 0) + 1;
+    for (const { bead } of mode === 'relative' ? relativeBeads(e) : dominantBeads(e)) counts[bead] = (counts[bead] ?? 0) + 1;
     return [
       ...counts.map((n, b) => el('li', {}, swatch(beadColour(b)), `bead ${b + 1}: ${n} atoms`)),
-      el('li', {}, swatch(fade(beadColour(0), 0.2)), 'faded: weak membership'),
+      el('li', {}, swatch(fade(beadColour(0), 0.2)), mode === 'relative' ? 'faded: near the bead’s mean membership' : 'faded: weak membership'),
     ];
   }
   const top = Math.max(...e.attributions.map(Math.abs));
@@ -105,7 +133,7 @@ export class MoleculePanel {
     this.stop();
     this.current = e;
     $('explained').textContent = `— ${e.name}`;
-    $('explain-warning').textContent = e.warning ?? '';
+    $('explain-warning').textContent = e.warning ? `${e.warning} “Relative membership” colouring still shows which atoms each bead leans on.` : '';
     await showStructure($('viewer'), e.pdb, e.name);
     await this.recolour();
     if (e.beads > 0) {
@@ -126,7 +154,7 @@ export class MoleculePanel {
     if (!e) return;
     const mode = this.mode.value as Mode;
     const colours = pointColours(e, mode);
-    await colourAtoms(colours, mode === 'beads' ? 'bead membership' : 'attribution');
+    await colourAtoms(colours, mode === 'attribution' ? 'attribution' : 'bead membership');
     const list = $('legend');
     list.replaceChildren(...legend(e, mode));
     list.dataset.mode = mode;
