@@ -6,7 +6,7 @@ import type { BackendInfo, EpochRun, Request, Response, SignatureRun } from './w
 import { type Unsent, WorkerClient } from './app/client';
 import { $, el, say } from './app/dom';
 
-/** Signature shapes: two channel counts and depths, big enough that a call is not all overhead. */
+/** Signature shapes (batch, points, channels, depth): few channels and deep, many and shallow. */
 const SIGNATURES = [
   { batch: 64, length: 50, channels: 3, depth: 4 },
   { batch: 32, length: 100, channels: 8, depth: 3 },

@@ -31,7 +31,8 @@ try {
   const page = await browser.newPage();
   page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
   page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
-  await page.goto(new URL('bench.html', base).href);
+  // The software adapter is only used when asked for (see src/worker/worker.ts).
+  await page.goto(new URL('bench.html?backend=webgpu', base).href);
   await page.waitForSelector('#backend[data-kind]', { timeout: 120_000 });
   console.error(`bench: backend ${await page.textContent('#backend')}`);
   // Echo the page's status line while it runs.

@@ -22,7 +22,8 @@ export class WorkerClient {
   }
 
   private start(): Worker {
-    const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    // The page's query (`?backend=webgpu|cpu`) reaches the worker, which picks the device.
+    const w = new Worker(new URL(`./worker.js${location.search}`, import.meta.url), { type: 'module' });
     w.onmessage = (event: MessageEvent<Response>) => {
       const r = event.data;
       const p = this.pending.get(r.id);

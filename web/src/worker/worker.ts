@@ -9,14 +9,24 @@ declare const self: DedicatedWorkerGlobalScope;
 
 const post = (message: P.Response, transfer: Transferable[] = []) => self.postMessage(message, transfer);
 
-/** What the browser offers: an adapter description, or why WebGPU cannot be used. */
+/** `?backend=webgpu` or `?backend=cpu` in the page's address overrides the choice below. */
+const forced = new URLSearchParams(self.location.search).get('backend');
+
+/** What the browser offers: an adapter description, or why WebGPU is not used. A software
+ * adapter (SwiftShader, llvmpipe) is passed over: it trains far slower than the CPU backend. */
 async function probeWebGpu(): Promise<{ adapter?: string; unavailable?: string }> {
+  if (forced === 'cpu') return { unavailable: 'the CPU backend was chosen in the address (?backend=cpu)' };
   if (!('gpu' in navigator) || !navigator.gpu) return { unavailable: 'this browser has no WebGPU (navigator.gpu is missing)' };
   try {
     const adapter = await navigator.gpu.requestAdapter();
     if (!adapter) return { unavailable: 'WebGPU is present but offers no adapter (disabled or blocklisted GPU)' };
     const { vendor, architecture, description } = adapter.info;
-    return { adapter: [vendor, architecture, description].filter(Boolean).join(' ') || 'unnamed adapter' };
+    const name = [vendor, architecture, description].filter(Boolean).join(' ') || 'unnamed adapter';
+    const fallback = (adapter.info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+    if ((fallback || /swiftshader|llvmpipe|lavapipe|software/i.test(name)) && forced !== 'webgpu') {
+      return { unavailable: `WebGPU's only adapter is a software renderer (${name}), slower than the CPU backend; add ?backend=webgpu to the address to use it anyway` };
+    }
+    return { adapter: name };
   } catch (e) {
     return { unavailable: `WebGPU adapter request failed: ${String(e)}` };
   }

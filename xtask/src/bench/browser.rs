@@ -102,6 +102,20 @@ fn significant(x: f64) -> String {
     format!("{x:.decimals$}")
 }
 
+/// CPU seconds over WebGPU seconds; below 1 also as "WebGPU N× slower", which reads better
+/// than a ratio of 0.003.
+fn ratio(r: f64) -> String {
+    if r < 1.0 {
+        format!(
+            "{}× (WebGPU {}× slower)",
+            significant(r),
+            significant(1.0 / r)
+        )
+    } else {
+        format!("{}×", significant(r))
+    }
+}
+
 /// The results table: one row per case the page ran, in its order.
 fn table(json: &str) -> Result<String> {
     let mut s = String::from(
@@ -112,7 +126,7 @@ fn table(json: &str) -> Result<String> {
         let cpu = Measured::read(json, case, "cpu")?;
         let gpu = Measured::read(json, case, "gpu")?;
         let ratio = match (cpu.seconds(), gpu.seconds()) {
-            (Some(c), Some(g)) => format!("{:.2}×", c / g),
+            (Some(c), Some(g)) => ratio(c / g),
             _ => "—".to_owned(),
         };
         writeln!(s, "| {what} | {} | {} | {ratio} |", cpu.cell(), gpu.cell())?;
@@ -214,7 +228,7 @@ fn notes(json: &str, load_before: &str) -> Result<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{adapter_note, significant, table};
+    use super::{adapter_note, ratio, significant, table};
 
     /// The flat JSON `bench.mjs` prints: a signature on both devices, an epoch whose WebGPU run
     /// was refused, and a failure.
@@ -234,7 +248,7 @@ mod tests {
         let text = table(JSON).expect("table");
         assert!(
             text.contains(
-                "| signature, batch 64 | 0.0123 (5,203 paths/s) | 0.0410 (1,561 paths/s) | 0.30× |"
+                "| signature, batch 64 | 0.0123 (5,203 paths/s) | 0.0410 (1,561 paths/s) | 0.300× (WebGPU 3.33× slower) |"
             ),
             "{text}"
         );
@@ -275,5 +289,7 @@ mod tests {
         assert_eq!(significant(2.25), "2.25");
         assert_eq!(significant(123.4), "123");
         assert_eq!(significant(1234.4), "1234");
+        assert_eq!(ratio(2.5), "2.50×");
+        assert_eq!(ratio(0.003_24), "0.00324× (WebGPU 309× slower)");
     }
 }
