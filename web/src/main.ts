@@ -200,7 +200,6 @@ async function loadDemo() {
     const files = await Promise.all(['peptide.pdb', ...names].map(get));
     state.rows = [];
     state.topology = null;
-    setBusy(false);
     await addFiles([...files, manifest]);
   } catch (e) {
     say(dataStatus, `The demo could not be loaded: ${String(e)}`, true);
@@ -346,11 +345,12 @@ async function saveModel() {
 async function loadModel(file: File) {
   setBusy(true);
   const r = await client.call({ type: 'loadModel', file });
+  if (r.type === 'model') {
+    state.hasModel = true;
+    state.classes = r.info.classes;
+  }
   setBusy(false);
   if (failed(r, modelStatus, 'The model could not be loaded') || r.type !== 'model') return;
-  state.hasModel = true;
-  state.classes = r.info.classes;
-  setBusy(false);
   say(modelStatus, `Loaded ${file.name}: ${r.info.model.kind}${r.info.model.preset ? ` (${r.info.model.preset})` : ''}, classes ${r.info.classes.join(', ')}, ${r.info.input.selection} atoms (${r.info.atoms}), ${r.info.input.frames}-frame samples. Choose trajectories to predict.`);
 }
 

@@ -58,8 +58,9 @@ async function test(name, fn) {
   }
 }
 
-/** A fresh browser and page (WebGPU on or off); fails if any request leaves the origin. */
-async function withPage(webgpu, fn) {
+/** A fresh browser and page (WebGPU on or off); fails if any request leaves the origin. With
+ * WebGPU on, the address forces the software adapter unless `force` is false. */
+async function withPage(webgpu, fn, { force = true } = {}) {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
@@ -76,7 +77,7 @@ async function withPage(webgpu, fn) {
   page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
   try {
     // WebGPU here is SwiftShader, which the app passes over unless the address asks for it.
-    await page.goto(webgpu ? `${base}?backend=webgpu` : base);
+    await page.goto(webgpu && force ? `${base}?backend=webgpu` : base);
     await page.waitForSelector('#backend[data-kind]', { timeout: 120_000 });
     await fn(page, context);
     assert.deepEqual(foreign, [], 'requests left the page');
@@ -330,18 +331,10 @@ await test('save a model, reload the page, load it, predict: the same prediction
   }));
 
 await test('a software WebGPU adapter is passed over for the CPU, with the reason', () =>
-  withPage(false, async (page) => {
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...flags, '--enable-unsafe-webgpu'] });
-    try {
-      const other = await browser.newPage();
-      await other.goto(base);
-      await other.waitForSelector('#backend[data-kind]', { timeout: 120_000 });
-      assert.equal(await other.getAttribute('#backend', 'data-kind'), 'CPU');
-      assert.match(await other.textContent('#backend'), /software renderer \(google swiftshader.*\?backend=webgpu/);
-    } finally {
-      await browser.close();
-    }
-  }));
+  withPage(true, async (page) => {
+    assert.equal(await page.getAttribute('#backend', 'data-kind'), 'CPU');
+    assert.match(await page.textContent('#backend'), /software renderer \(google swiftshader.*\?backend=webgpu/);
+  }, { force: false }));
 
 await test('the page cannot reach other origins (Content-Security-Policy)', () =>
   withPage(false, async (page) => {

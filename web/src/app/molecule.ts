@@ -47,15 +47,13 @@ export function relativeBeads(e: Explanation): { bead: number; strength: number 
   });
 }
 
+/** A bead's colour faded by strength; a floor of 0.2 keeps weak members visible on white. */
+const shade = ({ bead, strength }: { bead: number; strength: number }) => fade(beadColour(bead), 0.2 + 0.8 * strength);
+
 /** Per-point colours for `mode`; points with no beads (baselines) fall back to attribution. */
 export function pointColours(e: Explanation, mode: Mode): number[] {
-  if (mode === 'relative' && e.beads > 0) {
-    return relativeBeads(e).map(({ bead, strength }) => fade(beadColour(bead), 0.2 + 0.8 * strength));
-  }
-  if (mode === 'beads' && e.beads > 0) {
-    // A floor of 0.2 keeps weak members visible against the white background.
-    return dominantBeads(e).map(({ bead, strength }) => fade(beadColour(bead), 0.2 + 0.8 * strength));
-  }
+  if (mode === 'relative' && e.beads > 0) return relativeBeads(e).map(shade);
+  if (mode === 'beads' && e.beads > 0) return dominantBeads(e).map(shade);
   const top = Math.max(1e-12, ...e.attributions.map(Math.abs));
   return e.attributions.map((a) => diverging(a / top));
 }
