@@ -50,9 +50,14 @@ pub fn all() -> Result<()> {
     Ok(())
 }
 
+/// The packages and features of every native cargo command here. `gpu` adds molsig-signature's
+/// burn operation and its tests on lavapipe (tests/gpu.rs). Later steps select their targets
+/// with these same flags, so cargo reuses the native step's build of burn instead of compiling a
+/// second copy with other features (which once filled a CI machine's disk).
+const NATIVE: [&str; 3] = ["--workspace", "--features", "molsig-signature/gpu"];
+
 fn native() -> Result<()> {
-    // `gpu` adds molsig-signature's burn operation and its tests on lavapipe (tests/gpu.rs).
-    run(command("cargo").args(["test", "--workspace", "--features", "molsig-signature/gpu"]))
+    run(command("cargo").arg("test").args(NATIVE))
 }
 
 fn wasm() -> Result<()> {
@@ -112,16 +117,9 @@ fn mdanalysis() -> Result<()> {
         .arg("tests/mdanalysis/dump_reference.py")
         .arg(&reference))?;
     run(command("cargo")
-        .args([
-            "test",
-            "-p",
-            "molsig-io",
-            "--test",
-            "mdanalysis",
-            "--",
-            "--ignored",
-            "--nocapture",
-        ])
+        .arg("test")
+        .args(NATIVE)
+        .args(["--test", "mdanalysis", "--", "--ignored", "--nocapture"])
         .env("MOLSIG_MDA_REFERENCE", &reference))
 }
 
@@ -137,16 +135,13 @@ fn reference_numpy() -> Result<()> {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
         _ => {}
     }
+    // `cargo run -p molsig-model` would unify features over molsig-model alone and rebuild burn.
     run(command("cargo")
-        .args([
-            "run",
-            "-p",
-            "molsig-model",
-            "--example",
-            "reference_case",
-            "--",
-        ])
-        .arg(&case))?;
+        .arg("build")
+        .args(NATIVE)
+        .args(["--example", "reference_case"]))?;
+    let example = target_dir().join("debug/examples/reference_case");
+    run(command(&example.to_string_lossy()).arg(&case))?;
     run(command(&python.to_string_lossy())
         .arg("tools/reference/deep_signature_numpy.py")
         .arg(&case))

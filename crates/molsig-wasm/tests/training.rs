@@ -308,7 +308,7 @@ async fn graph_transformer_trains_on_webgpu() {
 
 /// Every model on the CPU backend (the browser's fallback); `reference` and GraphLSTM take over
 /// a minute each on Chromium's software WebGPU, so on the GPU they are covered natively
-/// (molsig-model's `tests/backends.rs`, wgpu on lavapipe).
+/// (molsig-model's `tests/model/backends.rs`, wgpu on lavapipe).
 #[wasm_bindgen_test]
 async fn every_model_trains_on_cpu() {
     let cpu = Backend::cpu("test".into());

@@ -3,12 +3,10 @@
 //! Each invariance is paired with a check that the change is visible without the fix, so a test
 //! that could not fail would be noticed.
 
-mod common;
-
-use burn::tensor::{Device, Tensor, TensorData};
-use common::{
+use crate::common::{
     ATOMS, FRAMES, all_models, dataset, graph, max_diff, probabilities, small, trajectory,
 };
+use burn::tensor::{Device, Tensor, TensorData};
 use molsig_model::config::DeepSignatureConfig;
 use molsig_model::deep_signature::bead_path;
 use molsig_model::model::{Model, ModelConfig};

@@ -2,14 +2,14 @@
 //! tolerance on the same weights: for a forward pass of every model, and for a few Adam steps of
 //! both Deep Signature presets.
 
-mod common;
+use crate::common;
 
 use std::sync::OnceLock;
 
+use crate::common::{ATOMS, FRAMES, all_models, dataset, graph, probabilities, trajectory};
 use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams};
 use burn::tensor::{Device, Int, Tensor, TensorData};
-use common::{ATOMS, FRAMES, all_models, dataset, graph, probabilities, trajectory};
 use molsig_model::model::{Model, ModelConfig, losses};
 
 fn gpu() -> Option<Device> {

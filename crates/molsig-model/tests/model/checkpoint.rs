@@ -1,10 +1,10 @@
 //! Saved models load back to the same predictions, for every model; damaged or mismatched files
 //! are refused with a message that says what is wrong.
 
-mod common;
+use crate::common;
 
+use crate::common::{FRAMES, all_models, dataset, graph, max_diff, probabilities, trajectory};
 use burn::tensor::Device;
-use common::{FRAMES, all_models, dataset, graph, max_diff, probabilities, trajectory};
 use molsig_model::checkpoint::{CheckpointHeader, FORMAT, load, read_header, save};
 use molsig_model::data::InputOptions;
 use molsig_model::model::ModelConfig;

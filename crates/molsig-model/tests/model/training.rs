@@ -1,10 +1,10 @@
 //! The training loop's contract: progress events in order, cancellation at the next batch,
 //! a clear error when the loss stops being finite, and every model training end to end.
 
-mod common;
+use crate::common;
 
+use crate::common::{FRAMES, all_models, dataset, graph, trajectory};
 use burn::tensor::Device;
-use common::{FRAMES, all_models, dataset, graph, trajectory};
 use molsig_model::Error;
 use molsig_model::config::TrainConfig;
 use molsig_model::train::{Control, Event, Host, SampleSplit, train};
