@@ -1,5 +1,5 @@
 // Browser end-to-end test of the built site (served by `cargo xtask test`).
-// Usage: node web/tests/e2e.mjs http://127.0.0.1:PORT/
+// Usage: node web/tests/e2e.mjs http://127.0.0.1:PORT/   (MOLSIG_E2E_ONLY=regex: a subset)
 // Drives Debian's Chromium through playwright-core, with WebGPU on a software adapter
 // (SwiftShader) and with WebGPU disabled. Expected numbers come from the files themselves, read
 // here independently of molsig (XTC frame headers, the demo manifest), or from the app's own
@@ -46,7 +46,10 @@ const flags = ['--no-sandbox', '--disable-dev-shm-usage', '--disable-quic', '--n
 
 let passed = 0;
 let failed = 0;
+// MOLSIG_E2E_ONLY=regex runs only the tests whose names match (when working on one).
+const only = process.env.MOLSIG_E2E_ONLY ? new RegExp(process.env.MOLSIG_E2E_ONLY) : null;
 async function test(name, fn) {
+  if (only && !only.test(name)) return;
   const start = Date.now();
   try {
     await fn();
@@ -304,6 +307,29 @@ await test('cancel stops training within a batch and the app trains again', () =
     await settings(page, { epochs: 1 });
     const status = await train(page);
     assert.match(status.text, /^Trained: 1 epochs/);
+  }));
+
+await test('a worker crash mid-training: a specific message, a new worker, the table kept, training again', () =>
+  withPage(false, async (page) => {
+    await loadDemo(page);
+    const table = () => page.$$eval('#trajectories tbody tr', (rows) => rows.map((r) => [r.cells[0]?.textContent, r.querySelector('input')?.value]));
+    const before = await table();
+    await settings(page, { ...quick, epochs: 500, batch: 4 });
+    await page.click('#train');
+    await page.waitForFunction(() => /batch/.test(document.querySelector('#train-status')?.textContent ?? ''), null, { timeout: 120_000 });
+    // An uncaught error in the worker: what an out-of-memory abort or a dead device looks like to the page.
+    const worker = page.workers().find((w) => w.url().includes('worker.js'));
+    assert.ok(worker, 'the compute worker is running');
+    await worker.evaluate(() => { setTimeout(() => { throw new Error('simulated crash'); }); });
+    await page.waitForFunction(() => /compute worker stopped/.test(document.querySelector('#train-status')?.textContent ?? ''), null, { timeout: 60_000 });
+    const status = await statusOf(page, 'train-status');
+    assert.ok(status.error);
+    assert.match(status.text, /simulated crash/);
+    assert.deepEqual(await table(), before);
+    await page.waitForSelector('#backend[data-kind]');
+    assert.equal(await page.isDisabled('#train'), false);
+    await settings(page, { epochs: 1 });
+    assert.match((await train(page)).text, /^Trained: 1 epochs/);
   }));
 
 await test('save a model, reload the page, load it, predict: the same predictions; offline', () =>
