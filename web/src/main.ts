@@ -442,6 +442,8 @@ buttons.read.addEventListener('click', () => {
   void readData(dataStatus).finally(() => setBusy(false));
 });
 $('selection').addEventListener('change', () => void describeSystem());
+// Each preset's own alignment (improved aligns; reference reproduces the authors' code, which does not).
+$('model').addEventListener('change', () => { input('align').checked = $<HTMLSelectElement>('model').value !== 'reference'; });
 buttons.cancel.addEventListener('click', () => { client.send({ type: 'cancel' }); say(trainStatus, 'Cancelling after this batch…'); });
 buttons.save.addEventListener('click', () => void saveModel());
 buttons.predict.addEventListener('click', () => void predict());

@@ -110,9 +110,13 @@ struct TrainArgs {
     /// instead of files.
     #[arg(long)]
     synthetic: Option<usize>,
-    /// Kabsch-align every frame onto the topology (Deep Signature and `GraphLSTM`).
-    #[arg(long)]
+    /// Kabsch-align every frame onto the topology (Deep Signature and `GraphLSTM`; the
+    /// `improved` default aligns, `reference` does not).
+    #[arg(long, conflicts_with = "no_align")]
     align: bool,
+    /// Do not align frames, whatever the preset says.
+    #[arg(long)]
+    no_align: bool,
     /// Output folder: model.molsig, metrics.json, history.csv, predictions.csv, split.json.
     #[arg(long, short, default_value = "molsig-run")]
     out: PathBuf,
@@ -170,7 +174,9 @@ fn train_command(args: &TrainArgs) -> Result<()> {
         bail!("training needs at least two classes; the data has {classes:?}");
     }
     let mut config = ModelConfig::named(&args.model, args.beads, classes.len())?;
-    config.set_alignment(args.align);
+    if args.align || args.no_align {
+        config.set_alignment(args.align);
+    }
     let mut settings = config.default_training();
     settings.seed = args.seed;
     settings.epochs = args.epochs.unwrap_or(settings.epochs);

@@ -106,7 +106,9 @@ pub struct DeepSignatureConfig {
     pub hidden: usize,
     /// Beads M after the last pooling level (authors: 50 on GPCR).
     pub beads: usize,
-    /// Clusters per pooling level as multiples of `beads`, coarsest last (authors: 8, 4, 1).
+    /// Clusters per pooling level as multiples of `beads`, coarsest last (authors' code: 8, 4, 1;
+    /// the paper and `improved`: 1). On small molecules the authors' product of three soft
+    /// assignments collapsed every atom into one bead in each run we measured.
     pub level_factors: Vec<usize>,
     /// Signature or log-signature of each segment (authors: log-signature).
     pub feature: Feature,
@@ -129,6 +131,12 @@ pub struct DeepSignatureConfig {
     /// Bound the frame-averaged assignment logits with tanh (reference: true). Logits in [−1, 1]
     /// keep Q close to uniform: the authors' clustering loss barely moves from its uniform value.
     pub tanh_assignment: bool,
+    /// Standardise the frame-averaged features across atoms (per feature: zero mean, unit
+    /// variance) before the assignment layer (reference: false). Without it, Q starts with near
+    /// identical rows — a saddle of the MinCut losses, which only see atoms that differ — and
+    /// stays near uniform through a short training. Absent in older checkpoints: false.
+    #[serde(default)]
+    pub standardise_assignment: bool,
     /// Apply the sigmoid twice in the binary loss (reference: true; the authors' bug).
     pub double_sigmoid: bool,
     /// Segments share their boundary frame, so no increment is dropped (reference: false).
@@ -136,8 +144,10 @@ pub struct DeepSignatureConfig {
     /// Subtract each frame's centroid from its coordinates (reference: false). Makes predictions
     /// translation invariant.
     pub centre_frames: bool,
-    /// Kabsch-align every frame onto the training topology (reference and improved: off).
-    /// Makes predictions rotation invariant; needs `centre_frames`.
+    /// Kabsch-align every frame onto the training topology (reference: off, improved: on).
+    /// Makes predictions rotation invariant, and gives each atom a distinct mean position for
+    /// the assignment layer (a tumbling molecule's raw atoms differ only by distance from the
+    /// centre); needs `centre_frames`.
     pub align_frames: bool,
     /// Back-mapping target: bead centroids (true) or Q-weighted sums (reference: false).
     pub centroid_target: bool,
@@ -168,6 +178,7 @@ impl DeepSignatureConfig {
             },
             one_directional_edges: true,
             tanh_assignment: true,
+            standardise_assignment: false,
             double_sigmoid: true,
             segment_overlap: false,
             centre_frames: false,
@@ -178,17 +189,21 @@ impl DeepSignatureConfig {
     }
 
     /// The default: the reference with every flaw of the spec's §3 fixed and lead-lag added, so
-    /// the level-2 terms see each bead coordinate's roughness.
+    /// the level-2 terms see each bead coordinate's roughness; one pooling level on standardised,
+    /// aligned features so that the beads are distinct groups of atoms.
     #[must_use]
     pub fn improved(beads: usize, classes: usize) -> Self {
         Self {
             preset: Preset::Improved,
+            level_factors: vec![1],
             augmentations: vec![Augmentation::LeadLag],
             one_directional_edges: false,
             tanh_assignment: false,
+            standardise_assignment: true,
             double_sigmoid: false,
             segment_overlap: true,
             centre_frames: true,
+            align_frames: true,
             centroid_target: true,
             ..Self::reference(beads, classes)
         }
@@ -361,5 +376,21 @@ impl TrainConfig {
             Preset::Reference => Self::reference(),
             Preset::Improved => Self::improved(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checkpoints_written_before_standardise_assignment_load_without_it() {
+        let mut old = serde_json::to_value(DeepSignatureConfig::improved(4, 2)).expect("json");
+        old.as_object_mut()
+            .expect("object")
+            .remove("standardise_assignment");
+        let loaded: DeepSignatureConfig = serde_json::from_value(old).expect("old header");
+        assert!(!loaded.standardise_assignment);
+        assert!(DeepSignatureConfig::improved(4, 2).standardise_assignment);
     }
 }

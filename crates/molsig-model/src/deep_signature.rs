@@ -99,6 +99,7 @@ pub struct CoarseGrainer {
 #[allow(clippy::struct_excessive_bools)] // each is one named preset switch
 struct Switches {
     tanh_assignment: bool,
+    standardise_assignment: bool,
     centre_frames: bool,
     centroid_target: bool,
     detach_target: bool,
@@ -122,6 +123,7 @@ impl CoarseGrainer {
             backmap: LinearConfig::new(h, 3).init(device),
             switches: Switches {
                 tanh_assignment: config.tanh_assignment,
+                standardise_assignment: config.standardise_assignment,
                 centre_frames: config.centre_frames,
                 centroid_target: config.centroid_target,
                 detach_target: config.detach_target,
@@ -153,9 +155,14 @@ impl CoarseGrainer {
             let [_, rows, _, hidden] = h.dims();
             // Mean over frames before the linear map: equal to averaging the logits, and T
             // times smaller.
-            let mut logits = level
-                .assign
-                .forward(h.clone().mean_dim(2).squeeze_dim::<3>(2)); // [b, rows, k]
+            let mut averaged = h.clone().mean_dim(2).squeeze_dim::<3>(2); // [b, rows, hidden]
+            if self.switches.standardise_assignment {
+                // Only how rows differ matters for clustering; scale that to O(1).
+                let centred = averaged.clone() - averaged.mean_dim(1);
+                let variance = centred.clone().powi_scalar(2).mean_dim(1);
+                averaged = centred / variance.add_scalar(1e-6).sqrt();
+            }
+            let mut logits = level.assign.forward(averaged); // [b, rows, k]
             if self.switches.tanh_assignment {
                 logits = logits.tanh();
             }
