@@ -84,8 +84,12 @@ async function start() {
 const input = (id: string) => $<HTMLInputElement>(id);
 const numberOf = (id: string) => Number(input(id).value);
 
+/** Models whose configuration records alignment; the others must be trained on unaligned frames. */
+const ALIGNING_MODELS = ['improved', 'reference', 'graph-lstm'];
+
 function dataOptions(): DataOptions {
-  return { selection: $<HTMLSelectElement>('selection').value, frames: numberOf('frames'), stride: numberOf('stride') };
+  const aligns = ALIGNING_MODELS.includes($<HTMLSelectElement>('model').value);
+  return { selection: $<HTMLSelectElement>('selection').value, frames: numberOf('frames'), stride: numberOf('stride'), align: aligns && input('align').checked };
 }
 
 function renderTable() {
@@ -242,7 +246,7 @@ async function readData(target: HTMLElement): Promise<boolean> {
 
 function trainRequest(): TrainRequest {
   return {
-    model: $<HTMLSelectElement>('model').value, beads: numberOf('beads'), align: input('align').checked,
+    model: $<HTMLSelectElement>('model').value, beads: numberOf('beads'),
     epochs: numberOf('epochs'), batchSize: numberOf('batch'), learningRate: numberOf('lr'),
     validation: numberOf('validation'), test: numberOf('test'), seed: numberOf('seed'),
   };

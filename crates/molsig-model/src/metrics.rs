@@ -181,7 +181,8 @@ fn check(probabilities: &[f32], classes: usize, labels: &[usize]) -> Result<()> 
 }
 
 /// Index of the largest value, the lowest index on ties.
-fn argmax(row: &[f32]) -> usize {
+#[must_use]
+pub fn argmax(row: &[f32]) -> usize {
     let mut best = 0;
     for (c, &p) in row.iter().enumerate().skip(1) {
         if p > row[best] {

@@ -294,6 +294,7 @@ pub async fn predict(
         selection: input.selection.clone(),
         frames: input.frames,
         stride: input.stride,
+        align: model.header.model.aligns_frames(),
     };
     let groups = vec![String::new(); names.len()];
     let mut files = trajectory_files(&files, names, labels, groups)?;
@@ -303,16 +304,13 @@ pub async fn predict(
         .header
         .check_molecule(&molecule)
         .map_err(|e| JsError::new(&e.to_string()))?;
-    let mut loaded = session::load(
+    let loaded = session::load(
         molecule,
         &options,
         Some(model.header.classes.clone()),
         &mut files,
     )
     .map_err(|e| JsError::new(&e))?;
-    if model.header.model.aligns_frames() {
-        loaded.dataset.align_frames();
-    }
     let predictions =
         session::predict_trajectories(&model, &loaded.dataset, &backend.device, |_| "new")
             .await

@@ -9,7 +9,7 @@ use molsig_io::xtc::XtcReader;
 use molsig_model::checkpoint::{self, CheckpointHeader};
 use molsig_model::data::{Dataset, InputOptions, Molecule, Sample, Trajectory};
 use molsig_model::interpret::{Interpretation, interpret};
-use molsig_model::metrics::Metrics;
+use molsig_model::metrics::{Metrics, argmax};
 use molsig_model::model::{Model, ModelConfig};
 use molsig_model::split::grouped_split;
 use molsig_model::train::{
@@ -34,6 +34,9 @@ pub struct DataOptions {
     pub frames: usize,
     /// Frames between sample starts.
     pub stride: usize,
+    /// Kabsch-align every frame onto the topology as it is read, once, for the models that
+    /// align (Deep Signature and `GraphLSTM`); the others must get unaligned frames.
+    pub align: bool,
 }
 
 impl DataOptions {
@@ -167,10 +170,13 @@ pub struct Loaded {
     pub dataset: Dataset,
     /// How it was read (stored in checkpoints).
     pub input: InputOptions,
+    /// Every frame is Kabsch-aligned onto the topology.
+    pub aligned: bool,
 }
 
-/// Reads every trajectory of a plan into a dataset. Classes are the distinct non-empty labels,
-/// sorted; `classes` overrides them (a loaded model's), and then an unknown label is an error.
+/// Reads every trajectory of a plan into a dataset, aligned if `options` say so. Classes are the
+/// distinct non-empty labels, sorted; `classes` overrides them (a loaded model's), and then an
+/// unknown label is an error.
 ///
 /// # Errors
 /// Reader errors (file, frame, offset) or a trajectory too short for one sample.
@@ -221,9 +227,13 @@ pub fn load<R: Read + Seek>(
             .add_trajectory(&file.name, m, &coordinates, label, group, options.stride)
             .map_err(text)?;
     }
+    if options.align {
+        dataset.align_frames();
+    }
     Ok(Loaded {
         dataset,
         input: options.input(),
+        aligned: options.align,
     })
 }
 
@@ -235,8 +245,6 @@ pub struct TrainRequest {
     pub model: String,
     /// Beads (coarse-grained clusters).
     pub beads: usize,
-    /// Kabsch-align every frame onto the topology.
-    pub align: bool,
     /// Training epochs (at most; early stopping may end sooner).
     pub epochs: usize,
     /// Samples per optimiser step.
@@ -299,12 +307,13 @@ pub struct TrajectoryPrediction {
     pub samples: usize,
 }
 
-/// Trains on a loaded dataset with a grouped stratified split; `host` supplies the clock and
-/// the pause that lets the worker see a cancel request.
+/// Trains on a loaded dataset with a grouped stratified split; the model aligns frames when the
+/// data was aligned. `host` supplies the clock and the pause that lets the worker see a cancel
+/// request.
 ///
 /// # Errors
-/// Missing labels, fewer than two classes, a split that cannot be made, training errors
-/// (cancelled, diverged), and evaluation errors.
+/// Missing labels, fewer than two classes, aligned data for a model that cannot align, a split
+/// that cannot be made, training errors (cancelled, diverged), and evaluation errors.
 pub async fn train_model(
     loaded: &Loaded,
     request: &TrainRequest,
@@ -328,15 +337,14 @@ pub async fn train_model(
     }
     let mut config =
         ModelConfig::named(&request.model, request.beads, dataset.classes.len()).map_err(text)?;
-    config.set_alignment(request.align);
-    let mut aligned;
-    let dataset = if config.aligns_frames() {
-        aligned = dataset.clone();
-        aligned.align_frames();
-        &aligned
-    } else {
-        dataset
-    };
+    config.set_alignment(loaded.aligned);
+    if config.aligns_frames() != loaded.aligned {
+        return Err(format!(
+            "the {} model does not align frames, but these were aligned when read; read the \
+             files again without alignment",
+            request.model
+        ));
+    }
     let mut settings = config.default_training();
     settings.epochs = request.epochs;
     settings.batch_size = request.batch_size;
@@ -448,9 +456,7 @@ pub async fn predict_trajectories(
         .map(|(t, trajectory)| {
             let n = counts[t].max(1) as f32;
             let probabilities: Vec<f32> = sums[t].iter().map(|s| s / n).collect();
-            let best = (0..k)
-                .max_by(|&a, &b| probabilities[a].total_cmp(&probabilities[b]))
-                .unwrap_or(0);
+            let best = argmax(&probabilities);
             TrajectoryPrediction {
                 trajectory: t,
                 name: trajectory.name.clone(),

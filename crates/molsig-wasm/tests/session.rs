@@ -20,6 +20,7 @@ fn options() -> DataOptions {
         selection: "heavy".into(),
         frames: 50,
         stride: 50,
+        align: false,
     }
 }
 
@@ -49,7 +50,6 @@ fn request() -> TrainRequest {
     TrainRequest {
         model: "improved".into(),
         beads: 3,
-        align: false,
         epochs: 2,
         batch_size: 8,
         learning_rate: 1e-3,
@@ -103,6 +103,40 @@ fn a_file_that_is_not_xtc_is_named() {
         session::plan("peptide.pdb", &topology(), &options(), 8, &mut f).expect_err("refused");
     assert!(error.contains("high_friction_01.xtc"), "{error}");
     assert!(error.contains("magic"), "{error}");
+}
+
+#[test]
+fn aligned_data_is_aligned_once_and_refused_by_a_model_that_cannot_align() {
+    let aligned = DataOptions {
+        align: true,
+        ..options()
+    };
+    let mut f = files(1);
+    let (molecule, _) =
+        session::plan("peptide.pdb", &topology(), &aligned, 8, &mut f).expect("plans");
+    let loaded = session::load(molecule.clone(), &aligned, None, &mut f).expect("loads");
+    assert!(loaded.aligned);
+    let mut plain = files(1);
+    let unaligned = session::load(molecule, &options(), None, &mut plain).expect("loads");
+    let mut expected = unaligned.dataset.clone();
+    expected.align_frames();
+    assert_eq!(loaded.dataset.samples, expected.samples);
+    assert_ne!(loaded.dataset.samples, unaligned.dataset.samples);
+
+    let frame_lstm = TrainRequest {
+        model: "frame-lstm".into(),
+        ..request()
+    };
+    let error = pollster::block_on(session::train_model(
+        &loaded,
+        &frame_lstm,
+        &Device::flex(),
+        Host::none(),
+        &mut |_: &Event| Control::Continue,
+    ))
+    .err()
+    .expect("refused");
+    assert!(error.contains("read the files again"), "{error}");
 }
 
 #[test]

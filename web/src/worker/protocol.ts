@@ -64,12 +64,13 @@ export interface DataOptions {
   selection: string;
   frames: number;
   stride: number;
+  /** Kabsch-align frames as they are read (only for the models that align). */
+  align: boolean;
 }
 
 export interface TrainRequest {
   model: string;
   beads: number;
-  align: boolean;
   epochs: number;
   batchSize: number;
   learningRate: number;
