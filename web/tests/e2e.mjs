@@ -354,6 +354,20 @@ await test('save a model, reload the page, load it, predict: the same prediction
     const rows = (csv) => Object.fromEntries(csv.trim().split('\n').slice(1).map((l) => l.split(',')).map(([name, , , ...rest]) => [name, rest]));
     assert.deepEqual(rows(after), rows(before));
     await page.screenshot({ path: join(artifacts, 'predicted.png'), fullPage: true });
+    // The loaded model brings the record of its run: the metrics export is the trained one's.
+    const metrics = JSON.parse((await downloadOf(page, '#export-metrics', 'metrics-loaded.json')).toString());
+    assert.ok(metrics.test && metrics.test.count > 0, JSON.stringify(metrics.test));
+    assert.equal(metrics.history.length, quick.epochs);
+    assert.equal(metrics.split.length, 20);
+    assert.equal(metrics.settings.training.epochs, quick.epochs);
+    // A one-class prediction: every row keeps its own label, in the model's class names.
+    await page.setInputFiles('#predict-files', [join(dataset, 'peptide.pdb'), ...demoTrajectories.filter((f) => f.startsWith('low')).slice(0, 3).map((f) => join(dataset, f))]);
+    await page.click('#predict');
+    await page.waitForFunction(() => /^Predicted 3 /.test(document.querySelector('#model-status')?.textContent ?? ''), null, { timeout: 120_000 });
+    const low = (await downloadOf(page, '#export-predictions', 'predictions-low.csv')).toString().trim().split('\n');
+    assert.match(low[0] ?? '', /^trajectory,set,label,predicted,confidence,samples,p_high_friction,p_low_friction$/);
+    assert.equal(low.length, 4);
+    for (const line of low.slice(1)) assert.equal(line.split(',')[2], 'low_friction', line);
   }));
 
 await test('a software WebGPU adapter is passed over for the CPU, with the reason', () =>

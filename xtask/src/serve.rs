@@ -19,6 +19,13 @@ style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'
 /// binaryen; Debian's 108 breaks the module), which shrinks the download but takes minutes.
 pub fn build_web(optimize: bool) -> Result<()> {
     run(command("trunk").args(["build", "--release"]))?;
+    // wasm-bindgen's declarations of the module (the `Session` class, typed with the types
+    // generated from Rust) are what the site's TypeScript is checked against.
+    std::fs::copy(
+        root().join("dist/molsig-wasm.d.ts"),
+        root().join("web/src/worker/molsig-wasm.d.ts"),
+    )
+    .context("copying the generated dist/molsig-wasm.d.ts")?;
     if optimize {
         let wasm = root().join("dist/molsig-wasm_bg.wasm");
         run(command("wasm-opt")

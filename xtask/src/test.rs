@@ -16,8 +16,10 @@ type Step = (&'static str, fn() -> Result<()>);
 /// Runs every test step.
 pub fn all() -> Result<()> {
     setup::all()?;
-    let steps: [Step; 7] = [
+    let steps: [Step; 9] = [
+        ("format (cargo fmt --check)", format),
         ("native tests (CPU + wgpu on lavapipe)", native),
+        ("lints (clippy -D warnings, native and wasm32)", lints),
         ("wasm tests in headless Chromium (worker, WebGPU)", wasm),
         ("site build + TypeScript typecheck", site),
         ("browser end-to-end (Playwright, WebGPU on and off)", e2e),
@@ -60,6 +62,38 @@ fn native() -> Result<()> {
     run(command("cargo").arg("test").args(NATIVE))
 }
 
+fn format() -> Result<()> {
+    run(command("cargo").args(["fmt", "--all", "--check"]))
+}
+
+/// Clippy on every target of the workspace natively, and for wasm32 on every library that
+/// compiles to it (all but the CLI and xtask, native by nature) and on the tests that run there
+/// (molsig-wasm's; the others are native tests).
+fn lints() -> Result<()> {
+    let deny = ["--", "-D", "warnings"];
+    run(command("cargo")
+        .arg("clippy")
+        .args(NATIVE)
+        .arg("--all-targets")
+        .args(deny))?;
+    let wasm = ["clippy", "--release", "--target", "wasm32-unknown-unknown"];
+    run(command("cargo")
+        .args(wasm)
+        .args([
+            "--workspace",
+            "--exclude",
+            "molsig-cli",
+            "--exclude",
+            "xtask",
+            "--lib",
+        ])
+        .args(deny))?;
+    run(command("cargo")
+        .args(wasm)
+        .args(["-p", "molsig-wasm", "--tests"])
+        .args(deny))
+}
+
 fn wasm() -> Result<()> {
     // Only molsig-wasm's tests run in the browser; they drive molsig-io through the File API.
     run(command("cargo")
@@ -76,10 +110,11 @@ fn wasm() -> Result<()> {
 }
 
 fn site() -> Result<()> {
+    // The build writes the wasm module's generated declarations, which the typecheck reads.
+    serve::build_web(false)?;
     run(command("npm")
         .args(["run", "-s", "check"])
-        .current_dir(root().join("web")))?;
-    serve::build_web(false)
+        .current_dir(root().join("web")))
 }
 
 fn e2e() -> Result<()> {

@@ -11,6 +11,7 @@ use molsig_model::data::{Dataset, Molecule};
 use molsig_model::graph::Graph;
 use molsig_model::model::ModelConfig;
 use molsig_model::train::{Control, Host, SampleSplit, train};
+use molsig_rng::SplitMix64;
 
 /// Problem size.
 #[derive(Args)]
@@ -41,14 +42,6 @@ pub struct BenchArgs {
     backend: super::Backend,
 }
 
-/// Deterministic pseudo-random numbers in [−0.5, 0.5).
-fn noise(state: &mut u64) -> f32 {
-    *state = state
-        .wrapping_mul(6_364_136_223_846_793_005)
-        .wrapping_add(1_442_695_040_888_963_407);
-    ((*state >> 40) as f32 / (1u64 << 24) as f32) - 0.5
-}
-
 /// Times training epochs.
 pub fn run(args: &BenchArgs) -> Result<()> {
     let n = args.atoms;
@@ -57,14 +50,14 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         .chain((3..n).step_by(3).map(|i| [i - 3, i]));
     let mut dataset = Dataset::new(vec!["a".into(), "b".into()], args.frames);
     dataset.add_molecule(Molecule::from_graph("chain", Graph::new(n, edges)?));
-    let mut state = 7_u64;
+    let mut rng = SplitMix64::new(7);
     for s in 0..args.samples {
         // A random walk per atom: [frames, atoms, 3].
         let mut coords = vec![0.0_f32; args.frames * n * 3];
         for i in 0..n * 3 {
             let mut x = i as f32 * 0.01;
             for t in 0..args.frames {
-                x += 0.02 * noise(&mut state);
+                x += 0.02 * rng.noise();
                 coords[t * n * 3 + i] = x;
             }
         }

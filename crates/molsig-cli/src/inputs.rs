@@ -1,13 +1,15 @@
 //! Which files to read: a manifest, or topology + trajectories named on the command line; and
 //! `molsig inspect`.
 
-use std::io::Cursor;
+use std::fs::File;
+use std::io::{BufReader, Cursor};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use molsig_model::data::{InputOptions, Molecule};
 use molsig_model::manifest::{Manifest, ManifestEntry};
+use molsig_pipeline::plan::{DataOptions, Files, TopologyFile, TrajectoryFile};
 
 /// Input files and how they become samples.
 #[derive(Args)]
@@ -36,18 +38,52 @@ pub struct InputArgs {
 }
 
 impl InputArgs {
-    /// The sample options.
-    pub fn options(&self) -> InputOptions {
-        InputOptions {
+    /// The sample options; `align` as the model needs.
+    pub fn options(&self, align: bool) -> DataOptions {
+        DataOptions {
             selection: self.selection.clone(),
             inter_residue_bonds: !self.no_inter_residue_bonds,
             frames: self.frames,
             stride: self.stride.unwrap_or(self.frames),
+            align,
         }
     }
 
+    /// The manifest's files, opened: topologies read (they are small), trajectories streamed.
+    pub fn files(&self) -> Result<Files<BufReader<File>>> {
+        let (manifest, base) = self.manifest()?;
+        let mut topologies: Vec<(PathBuf, TopologyFile)> = Vec::new();
+        let mut trajectories = Vec::with_capacity(manifest.entries.len());
+        for (entry, (topology, trajectory)) in manifest.entries.iter().zip(manifest.resolve(&base))
+        {
+            let index = if let Some(i) = topologies.iter().position(|(p, _)| *p == topology) {
+                i
+            } else {
+                let bytes = std::fs::read(&topology)
+                    .with_context(|| format!("reading {}", topology.display()))?;
+                let name = entry.topology.clone();
+                topologies.push((topology, TopologyFile { name, bytes }));
+                topologies.len() - 1
+            };
+            let file = File::open(&trajectory)
+                .with_context(|| format!("reading {}", trajectory.display()))?;
+            trajectories.push(TrajectoryFile {
+                name: entry.trajectory.clone(),
+                reader: BufReader::new(file),
+                label: entry.label.clone(),
+                group: entry.group.clone().unwrap_or_default(),
+                split: entry.split,
+                topology: index,
+            });
+        }
+        Ok(Files {
+            topologies: topologies.into_iter().map(|(_, t)| t).collect(),
+            trajectories,
+        })
+    }
+
     /// The manifest (read, or made from explicit files) and the folder its paths are relative to.
-    pub fn manifest(&self) -> Result<(Manifest, PathBuf)> {
+    fn manifest(&self) -> Result<(Manifest, PathBuf)> {
         if let Some(path) = &self.manifest {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("reading {}", path.display()))?;

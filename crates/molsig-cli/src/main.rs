@@ -1,5 +1,5 @@
-//! `molsig`: Deep Signature on the command line — the same pipeline as the browser app, for big
-//! runs and scripts. `molsig --help` lists the commands.
+//! `molsig`: Deep Signature on the command line — molsig-pipeline, as the browser app runs it,
+//! for big runs and scripts. This file only parses arguments and writes files. `molsig --help` lists the commands.
 
 mod bench;
 mod inputs;
@@ -8,15 +8,19 @@ mod output;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use burn::tensor::Device;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use molsig_model::checkpoint::{self, CheckpointHeader};
-use molsig_model::config::TrainConfig;
+use molsig_model::checkpoint::Part;
+use molsig_model::data::Molecule;
 use molsig_model::model::ModelConfig;
-use molsig_model::split::{explicit_split, grouped_k_fold, grouped_split};
-use molsig_model::train::{Control, Event, Host, SampleSplit, Trained, evaluate, train};
+use molsig_model::split::SplitPlan;
+use molsig_model::train::{Control, Event, Host};
+use molsig_pipeline::dataset::{Classes, Loaded, load};
+use molsig_pipeline::plan::{DataOptions, plan};
+use molsig_pipeline::predict::predict;
+use molsig_pipeline::train::{TrainRequest, TrainSummary, TrainedModel, configure, splits, train};
 
 #[derive(Parser)]
 #[command(
@@ -150,168 +154,105 @@ fn main() -> Result<()> {
     }
 }
 
-#[allow(clippy::too_many_lines)] // the train command's steps, in order
-fn train_command(args: &TrainArgs) -> Result<()> {
-    let options = args.input.options();
-    let (mut dataset, explicit) = if let Some(per_class) = args.synthetic {
+/// Whether frames are aligned: as asked, else as the model's preset says.
+fn alignment(args: &TrainArgs) -> Result<bool> {
+    if args.align || args.no_align {
+        return Ok(args.align);
+    }
+    Ok(ModelConfig::named(&args.model, args.beads, 2)?.aligns_frames())
+}
+
+/// The training data: the synthetic benchmark, or the files the arguments name.
+fn training_data(args: &TrainArgs) -> Result<Loaded> {
+    let options = args.input.options(alignment(args)?);
+    if let Some(per_class) = args.synthetic {
         let config = molsig_model::synthetic::GeneRegulatoryConfig {
             seed: args.seed,
             ..Default::default()
         };
         let samples = molsig_model::synthetic::gene_regulatory(&config, per_class)?;
-        (
-            molsig_model::data::Dataset::from_synthetic(&samples)?,
-            Vec::new(),
-        )
-    } else {
-        let (manifest, base) = args.input.manifest()?;
-        eprintln!("reading {} trajectories…", manifest.entries.len());
-        let dataset = molsig_model::data::Dataset::from_manifest(&manifest, &base, &options)?;
-        (dataset, manifest.splits())
-    };
-    let classes = dataset.classes.clone();
-    if classes.len() < 2 {
-        bail!("training needs at least two classes; the data has {classes:?}");
+        let dataset = molsig_model::data::Dataset::from_synthetic(&samples)?;
+        let options = DataOptions {
+            frames: dataset.frames,
+            stride: dataset.frames,
+            align: false,
+            ..options
+        };
+        return Ok(Loaded::generated(dataset, options));
     }
-    let mut config = ModelConfig::named(&args.model, args.beads, classes.len())?;
-    if args.align || args.no_align {
-        config.set_alignment(args.align);
-    }
-    let mut settings = config.default_training();
-    settings.seed = args.seed;
-    settings.epochs = args.epochs.unwrap_or(settings.epochs);
-    settings.batch_size = args.batch_size.unwrap_or(settings.batch_size);
-    settings.learning_rate = args.learning_rate.unwrap_or(settings.learning_rate);
-    settings.patience = args.patience.or(settings.patience);
-    if config.aligns_frames() {
-        dataset.align_frames();
-    }
+    let mut files = args.input.files()?;
+    eprintln!("reading {} trajectories…", files.trajectories.len());
+    let (molecules, _) = plan(&mut files, &options, 16, None)?;
+    Ok(load(
+        molecules,
+        &options,
+        Classes::FromLabels,
+        &mut files.trajectories,
+    )?)
+}
+
+fn train_command(args: &TrainArgs) -> Result<()> {
+    let loaded = training_data(args)?;
+    let dataset = &loaded.dataset;
     eprintln!(
-        "{} samples of {} frames from {} trajectories; {} points per frame; classes {classes:?}",
+        "{} samples of {} frames from {} trajectories; {} points per frame; classes {:?}",
         dataset.samples.len(),
         dataset.frames,
         dataset.trajectories.len(),
-        dataset
-            .molecules
-            .first()
-            .map_or(0, molsig_model::data::Molecule::len)
+        dataset.molecules.first().map_or(0, Molecule::len),
+        dataset.classes
     );
-    let groups = dataset.groups();
-    let labels = dataset.trajectory_labels();
-    let plans = if let Some(k) = args.folds {
-        grouped_k_fold(&groups, &labels, k, args.validation, args.seed)?
-    } else if explicit.iter().any(Option::is_some) {
-        vec![explicit_split(&explicit, &groups)?]
-    } else {
-        vec![grouped_split(
-            &groups,
-            &labels,
-            args.validation,
-            args.test,
-            args.seed,
-        )?]
+    let request = TrainRequest {
+        model: args.model.clone(),
+        beads: args.beads,
+        epochs: args.epochs,
+        batch_size: args.batch_size,
+        learning_rate: args.learning_rate,
+        patience: args.patience,
+        validation: args.validation,
+        test: args.test,
+        seed: args.seed,
     };
+    let plans = splits(&loaded, &request, args.folds)?;
     let device = args.backend.device()?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
-    let mut fold_metrics = Vec::new();
+    let mut fold_accuracy = Vec::new();
     for (fold, plan) in plans.iter().enumerate() {
-        let split = SampleSplit::from_trajectories(&dataset, plan);
-        let name = |f: &str| {
-            if plans.len() == 1 {
-                args.out.join(f)
-            } else {
-                args.out.join(format!("fold{}-{f}", fold + 1))
-            }
-        };
-        if plans.len() > 1 {
-            eprintln!("fold {}/{}", fold + 1, plans.len());
-        }
-        let trained = run_training(&dataset, &split, &config, &settings, &device)?;
-        let test = if split.test.is_empty() {
-            None
+        let prefix = if plans.len() == 1 {
+            String::new()
         } else {
-            Some(pollster::block_on(evaluate(
-                &trained.model,
-                &config,
-                &dataset,
-                &split.test,
-                settings.batch_size,
-                &device,
-            ))?)
+            eprintln!("fold {}/{}", fold + 1, plans.len());
+            format!("fold{}-", fold + 1)
         };
-        let header = CheckpointHeader {
-            format: checkpoint::FORMAT,
-            molsig_version: env!("CARGO_PKG_VERSION").into(),
-            model: config.clone(),
-            input: molsig_model::data::InputOptions {
-                frames: dataset.frames,
-                ..options.clone()
-            },
-            classes: classes.clone(),
-            atoms: dataset
-                .molecules
-                .first()
-                .map_or(0, molsig_model::data::Molecule::len),
-            selected_epoch: trained.selected_epoch,
-            test_metrics: test.as_ref().and_then(|t| t.metrics.clone()),
-        };
-        std::fs::write(
-            name("model.molsig"),
-            pollster::block_on(checkpoint::save(&trained.model, &header))?,
-        )?;
-        output::write_history(&name("history.csv"), &trained.history)?;
-        std::fs::write(
-            name("split.json"),
-            serde_json::to_string_pretty(&(plan, &split))?,
-        )?;
-        if let Some(test) = &test {
-            output::write_predictions(
-                &name("predictions.csv"),
-                &dataset,
-                &split.test,
-                &test.probabilities,
-                &classes,
-            )?;
-            if let Some(m) = &test.metrics {
-                std::fs::write(name("confusion.csv"), m.confusion_csv(&classes))?;
-                eprintln!(
-                    "held-out test: accuracy {:.3}, balanced accuracy {:.3}, F1 {:.3}, ROC-AUC {} ({} samples, epoch {} kept)",
-                    m.accuracy,
-                    m.balanced_accuracy,
-                    m.f1,
-                    m.roc_auc.map_or("n/a".into(), |a| format!("{a:.3}")),
-                    m.count,
-                    trained.selected_epoch
-                );
-                fold_metrics.push(m.clone());
-            }
+        let (model, summary) = run_training(&loaded, &request, plan, &device)?;
+        let bytes = pollster::block_on(model.save(&Device::flex()))?;
+        output::write_run(&args.out, &prefix, plan, &bytes, &summary)?;
+        if let Some(m) = &summary.model.test_metrics {
+            eprintln!(
+                "held-out test: accuracy {:.3}, balanced accuracy {:.3}, F1 {:.3}, ROC-AUC {} ({} samples, epoch {} kept)",
+                m.accuracy,
+                m.balanced_accuracy,
+                m.f1,
+                m.roc_auc.map_or("n/a".into(), |a| format!("{a:.3}")),
+                m.count,
+                summary.model.selected_epoch
+            );
+            fold_accuracy.push(m.accuracy);
         }
-        let summary = serde_json::json!({
-            "model": config,
-            "train": settings,
-            "selected_epoch": trained.selected_epoch,
-            "stopped_early": trained.stopped_early,
-            "test": test.as_ref().map(|t| (&t.loss, &t.metrics)),
-            "last_epoch": trained.history.last(),
-        });
-        std::fs::write(
-            name("metrics.json"),
-            serde_json::to_string_pretty(&summary)?,
-        )?;
     }
-    if fold_metrics.len() > 1 {
-        let n = fold_metrics.len() as f64;
-        let mean = fold_metrics.iter().map(|m| m.accuracy).sum::<f64>() / n;
-        let sd = (fold_metrics
+    if fold_accuracy.len() > 1 {
+        let n = fold_accuracy.len() as f64;
+        let mean = fold_accuracy.iter().sum::<f64>() / n;
+        let sd = (fold_accuracy
             .iter()
-            .map(|m| (m.accuracy - mean).powi(2))
+            .map(|a| (a - mean).powi(2))
             .sum::<f64>()
             / (n - 1.0))
             .sqrt();
         eprintln!(
             "{}-fold test accuracy: {mean:.3} ± {sd:.3}",
-            fold_metrics.len()
+            fold_accuracy.len()
         );
     }
     eprintln!("wrote {}", args.out.display());
@@ -319,12 +260,12 @@ fn train_command(args: &TrainArgs) -> Result<()> {
 }
 
 fn run_training(
-    dataset: &molsig_model::data::Dataset,
-    split: &SampleSplit,
-    config: &ModelConfig,
-    settings: &TrainConfig,
+    loaded: &Loaded,
+    request: &TrainRequest,
+    plan: &SplitPlan,
     device: &Device,
-) -> Result<Trained> {
+) -> Result<(TrainedModel, TrainSummary)> {
+    let (_, settings) = configure(loaded, request)?;
     let bar = ProgressBar::new(settings.epochs as u64);
     bar.set_style(
         ProgressStyle::with_template("{bar:30} epoch {pos}/{len} {msg} [{elapsed} < {eta}]")
@@ -381,15 +322,7 @@ fn run_training(
         }
         Control::Continue
     };
-    let trained = pollster::block_on(train(
-        dataset,
-        split,
-        config,
-        settings,
-        device,
-        host,
-        &mut on_event,
-    ))?;
+    let trained = pollster::block_on(train(loaded, request, plan, device, host, &mut on_event))?;
     bar.finish_and_clear();
     Ok(trained)
 }
@@ -407,39 +340,22 @@ fn predict_command(args: &PredictArgs, features: bool) -> Result<()> {
     let bytes = std::fs::read(&args.model_file)
         .with_context(|| format!("reading {}", args.model_file.display()))?;
     let device = args.backend.device()?;
-    let (header, model) = checkpoint::load(&bytes, &device)
+    let model = TrainedModel::load(&bytes, &device)
         .with_context(|| format!("loading {}", args.model_file.display()))?;
-    let (manifest, base) = args.input.manifest()?;
-    let mut dataset = molsig_model::data::Dataset::from_manifest(&manifest, &base, &header.input)?;
-    dataset.classes.clone_from(&header.classes);
-    for molecule in &dataset.molecules {
-        header.check_molecule(molecule)?;
-    }
-    if header.model.aligns_frames() {
-        dataset.align_frames();
-    }
-    let samples: Vec<usize> = (0..dataset.samples.len()).collect();
+    let header = &model.header;
+    let options = DataOptions::of_model(&header.input, header.model.aligns_frames());
+    let mut files = args.input.files()?;
+    let (molecules, _) = plan(&mut files, &options, 16, None)?;
+    let classes = Classes::OfModel(header.classes.clone());
+    let loaded = load(molecules, &options, classes, &mut files.trajectories)?;
     if features {
-        return output::write_features(&args.out, &model, &header, &dataset, &device);
+        return output::write_features(&args.out, &model, &loaded.dataset, &device);
     }
-    let probabilities = pollster::block_on(molsig_model::train::predict(
-        &model,
-        &header.model,
-        &dataset,
-        &samples,
-        16,
-        &device,
-    ))?;
-    output::write_predictions(
-        &args.out,
-        &dataset,
-        &samples,
-        &probabilities,
-        &header.classes,
-    )?;
+    let predictions = pollster::block_on(predict(&model, &loaded, &device, |_| Part::New))?;
+    output::write_predictions(&args.out, &predictions, None)?;
     eprintln!(
         "wrote {} predictions to {}",
-        samples.len(),
+        predictions.samples.len(),
         args.out.display()
     );
     Ok(())

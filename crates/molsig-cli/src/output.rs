@@ -5,17 +5,63 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use burn::tensor::Device;
-use molsig_model::checkpoint::CheckpointHeader;
+use molsig_model::checkpoint::Part;
 use molsig_model::data::Dataset;
-use molsig_model::model::Model;
+use molsig_model::split::SplitPlan;
 use molsig_model::train::EpochReport;
+use molsig_pipeline::predict::{Predictions, SamplePrediction};
+use molsig_pipeline::train::{TrainSummary, TrainedModel};
 
 fn write(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
 }
 
+/// Everything one training run writes into `folder`, each name after `prefix` (`fold2-` with
+/// `--folds`): the model file, `history.csv`, `split.json`, `metrics.json`, and with a test set
+/// `predictions.csv` (its samples) and `confusion.csv`.
+pub fn write_run(
+    folder: &Path,
+    prefix: &str,
+    plan: &SplitPlan,
+    model: &[u8],
+    summary: &TrainSummary,
+) -> Result<()> {
+    let name = |file: &str| folder.join(format!("{prefix}{file}"));
+    let header = &summary.model;
+    std::fs::write(name("model.molsig"), model)
+        .with_context(|| format!("writing {}", name("model.molsig").display()))?;
+    write_history(&name("history.csv"), &header.history)?;
+    write(
+        &name("split.json"),
+        &serde_json::to_string_pretty(&(plan, &header.split))?,
+    )?;
+    let metrics = serde_json::json!({
+        "model": header.model,
+        "train": header.training,
+        "selected_epoch": header.selected_epoch,
+        "stopped_early": header.stopped_early,
+        "test": header.test_metrics,
+        "last_epoch": header.history.last(),
+    });
+    write(
+        &name("metrics.json"),
+        &serde_json::to_string_pretty(&metrics)?,
+    )?;
+    if !plan.test.is_empty() {
+        write_predictions(
+            &name("predictions.csv"),
+            &summary.predictions,
+            Some(Part::Test),
+        )?;
+    }
+    if let Some(m) = &header.test_metrics {
+        write(&name("confusion.csv"), &m.confusion_csv(&header.classes))?;
+    }
+    Ok(())
+}
+
 /// One row per epoch.
-pub fn write_history(path: &Path, history: &[EpochReport]) -> Result<()> {
+fn write_history(path: &Path, history: &[EpochReport]) -> Result<()> {
     let mut s = String::from(
         "epoch,seconds,train_loss,train_classification,temporal,cut,orthogonality,train_accuracy,validation_loss,validation_accuracy,validation_balanced_accuracy,best_epoch\n",
     );
@@ -42,30 +88,18 @@ pub fn write_history(path: &Path, history: &[EpochReport]) -> Result<()> {
     write(path, &s)
 }
 
-/// Per-sample predictions as CSV (or JSON when the path ends in `.json`).
-pub fn write_predictions(
-    path: &Path,
-    dataset: &Dataset,
-    samples: &[usize],
-    probabilities: &[f32],
-    classes: &[String],
-) -> Result<()> {
-    let k = classes.len();
-    let rows: Vec<serde_json::Value> = samples
+/// Per-sample predictions as CSV (or JSON when the path ends in `.json`), with the model's
+/// class names; only the trajectories in `part` when given.
+pub fn write_predictions(path: &Path, predictions: &Predictions, part: Option<Part>) -> Result<()> {
+    let rows: Vec<&SamplePrediction> = predictions
+        .samples
         .iter()
-        .enumerate()
-        .map(|(row, &s)| {
-            let sample = &dataset.samples[s];
-            let trajectory = &dataset.trajectories[sample.trajectory];
-            let p = &probabilities[row * k..(row + 1) * k];
-            let best = (0..k).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(0);
-            serde_json::json!({
-                "trajectory": trajectory.name,
-                "start_frame": sample.start_frame,
-                "label": trajectory.label.map(|l| classes[l].clone()),
-                "predicted": classes[best],
-                "confidence": p[best],
-                "probabilities": p,
+        .filter(|s| {
+            part.is_none_or(|p| {
+                predictions
+                    .trajectories
+                    .get(s.trajectory)
+                    .is_some_and(|t| t.part == p)
             })
         })
         .collect();
@@ -74,23 +108,27 @@ pub fn write_predictions(
     }
     let mut s = format!(
         "trajectory,start_frame,label,predicted,confidence,{}\n",
-        classes
+        predictions
+            .classes
             .iter()
             .map(|c| format!("p_{c}"))
             .collect::<Vec<_>>()
             .join(",")
     );
-    for (row, r) in rows.iter().enumerate() {
-        let p = &probabilities[row * k..(row + 1) * k];
+    for r in rows {
         let _ = writeln!(
             s,
             "{},{},{},{},{},{}",
-            r["trajectory"].as_str().unwrap_or(""),
-            r["start_frame"],
-            r["label"].as_str().unwrap_or(""),
-            r["predicted"].as_str().unwrap_or(""),
-            r["confidence"],
-            p.iter().map(f32::to_string).collect::<Vec<_>>().join(",")
+            r.name,
+            r.start_frame,
+            r.label.as_deref().unwrap_or(""),
+            r.predicted,
+            r.confidence,
+            r.probabilities
+                .iter()
+                .map(f32::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
         );
     }
     write(path, &s)
@@ -100,16 +138,15 @@ pub fn write_predictions(
 /// attributions), plus `assignments.csv` of the first sample for quick plotting.
 pub fn write_features(
     folder: &Path,
-    model: &Model,
-    header: &CheckpointHeader,
+    model: &TrainedModel,
     dataset: &Dataset,
     device: &Device,
 ) -> Result<()> {
     std::fs::create_dir_all(folder).with_context(|| format!("creating {}", folder.display()))?;
     for s in 0..dataset.samples.len() {
         let i = pollster::block_on(molsig_model::interpret::interpret(
-            model,
-            &header.model,
+            &model.model,
+            &model.header.model,
             dataset,
             s,
             device,

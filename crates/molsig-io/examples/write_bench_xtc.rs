@@ -15,6 +15,7 @@
 //! cargo run --release -p molsig-io --example write_bench_xtc -- big.xtc --frames 9000 --gro big.gro
 //! ```
 
+use molsig_rng::SplitMix64;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -47,41 +48,19 @@ pub struct Summary {
     pub bytes: u64,
 }
 
-/// A tiny 64-bit linear congruential generator (Knuth's MMIX constants): fixed seed, no dependency.
-struct Lcg(u64);
+/// Approximately standard normal (Irwin–Hall: four uniforms, rescaled to unit variance).
+fn normal(rng: &mut SplitMix64) -> f32 {
+    let s: f32 = (0..4).map(|_| rng.uniform() as f32).sum();
+    (s - 2.0) * 3.0_f32.sqrt()
+}
 
-impl Lcg {
-    fn next_u32(&mut self) -> u32 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 32) as u32
-    }
-
-    /// Uniform in [0, 1).
-    fn uniform(&mut self) -> f32 {
-        (self.next_u32() >> 8) as f32 / (1u32 << 24) as f32
-    }
-
-    fn range(&mut self, lo: f32, hi: f32) -> f32 {
-        lo + (hi - lo) * self.uniform()
-    }
-
-    /// Approximately standard normal (Irwin–Hall: four uniforms, rescaled to unit variance).
-    fn normal(&mut self) -> f32 {
-        let s: f32 = (0..4).map(|_| self.uniform()).sum();
-        (s - 2.0) * 3.0_f32.sqrt()
-    }
-
-    /// A random direction.
-    fn unit(&mut self) -> [f32; 3] {
-        loop {
-            let v = [self.normal(), self.normal(), self.normal()];
-            let n = norm(v);
-            if n > 1e-3 {
-                return v.map(|c| c / n);
-            }
+/// A random direction.
+fn unit(rng: &mut SplitMix64) -> [f32; 3] {
+    loop {
+        let v = [normal(rng), normal(rng), normal(rng)];
+        let n = norm(v);
+        if n > 1e-3 {
+            return v.map(|c| c / n);
         }
     }
 }
@@ -135,7 +114,7 @@ fn box_len() -> f32 {
 }
 
 /// The starting configuration: protein chain, then waters.
-fn build(rng: &mut Lcg) -> (Vec<[f32; 3]>, Vec<Water>) {
+fn build(rng: &mut SplitMix64) -> (Vec<[f32; 3]>, Vec<Water>) {
     let l = box_len();
     let center = [l / 2.0; 3];
     let half_angle = HOH_DEGREES.to_radians() / 2.0;
@@ -149,8 +128,8 @@ fn build(rng: &mut Lcg) -> (Vec<[f32; 3]>, Vec<Water>) {
                     continue;
                 }
                 // The H–O–H plane: a random bisector and a random direction perpendicular to it.
-                let bisector = rng.unit();
-                let other = rng.unit();
+                let bisector = unit(rng);
+                let other = unit(rng);
                 let across = cross(bisector, other);
                 let across = scale(across, 1.0 / norm(across).max(1e-6));
                 let along = scale(bisector, OH * half_angle.cos());
@@ -172,7 +151,7 @@ fn build(rng: &mut Lcg) -> (Vec<[f32; 3]>, Vec<Water>) {
         // A bonded step; steps leaving the sphere are retried, then pulled toward the center.
         let mut next = None;
         for _ in 0..20 {
-            let q = add(p, scale(rng.unit(), rng.range(0.10, 0.153)));
+            let q = add(p, scale(unit(rng), rng.range(0.10, 0.153)));
             if norm(add(q, scale(center, -1.0))) < PROTEIN_RADIUS {
                 next = Some(q);
                 break;
@@ -192,7 +171,7 @@ fn build(rng: &mut Lcg) -> (Vec<[f32; 3]>, Vec<Water>) {
 ///
 /// When the file cannot be created or written.
 pub fn write(path: &Path, nframes: usize, gro: Option<&Path>) -> std::io::Result<Summary> {
-    let mut rng = Lcg(SEED);
+    let mut rng = SplitMix64::new(SEED);
     let (protein, mut waters) = build(&mut rng);
     let natoms = protein.len() + 3 * waters.len();
     let l = box_len();
@@ -213,22 +192,22 @@ pub fn write(path: &Path, nframes: usize, gro: Option<&Path>) -> std::io::Result
         // Protein: each atom fluctuates about its place (an Ornstein–Uhlenbeck walk, rms ≈ 0.03 nm).
         for (p, d) in protein.iter().zip(&mut displacement) {
             for c in d.iter_mut() {
-                *c = 0.95 * *c + 0.01 * rng.normal();
+                *c = 0.95 * *c + 0.01 * normal(&mut rng);
             }
             frame.positions.extend(add(*p, *d));
         }
         // Water: a random step of the whole molecule, a small turn, and wrapping into the box.
         for w in &mut waters {
             for k in 0..3 {
-                w.o[k] += 0.03 * rng.normal();
+                w.o[k] += 0.03 * normal(&mut rng);
                 if w.o[k] < 0.0 {
                     w.o[k] += l;
                 } else if w.o[k] >= l {
                     w.o[k] -= l;
                 }
             }
-            let axis = rng.unit();
-            let angle = 0.15 * rng.normal();
+            let axis = unit(&mut rng);
+            let angle = 0.15 * normal(&mut rng);
             w.h1 = rotate(w.h1, axis, angle);
             w.h2 = rotate(w.h2, axis, angle);
             frame.positions.extend(w.o);

@@ -8,7 +8,8 @@ use molsig_io::xtc::XtcReader;
 use molsig_io::{Error, Frame};
 use proptest::prelude::*;
 
-/// Small deterministic generator so the test data is reproducible.
+/// The generator the test data was made with. Not molsig-rng: the golden values below were
+/// computed by xdrfile from exactly this stream, so it must stay as it is.
 struct Lcg(u64);
 
 impl Lcg {

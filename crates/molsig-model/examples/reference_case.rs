@@ -11,6 +11,7 @@ use molsig_model::config::DeepSignatureConfig;
 use molsig_model::deep_signature::bead_path;
 use molsig_model::graph::Graph;
 use molsig_model::model::{Model, ModelConfig, Output, losses};
+use molsig_rng::SplitMix64;
 use serde_json::{Map, Value, json};
 
 const BATCH: usize = 2;
@@ -53,14 +54,6 @@ fn lstm(out: &mut Map<String, Value>, l: &Lstm) {
     }
 }
 
-/// Deterministic values in [−0.5, 0.5).
-fn noise(state: &mut u64) -> f32 {
-    *state = state
-        .wrapping_mul(6_364_136_223_846_793_005)
-        .wrapping_add(1_442_695_040_888_963_407);
-    ((*state >> 40) as f32 / (1_u64 << 24) as f32) - 0.5
-}
-
 #[allow(clippy::too_many_lines)] // one case file, written top to bottom
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args()
@@ -88,13 +81,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let device_graph = graph.to_device(config.one_directional_edges, &device);
     // Random walks, frames-major for the case file: [B, T, N, 3].
-    let mut state = 3_u64;
+    let mut rng = SplitMix64::new(3);
     let mut frames_major = vec![0.0_f32; BATCH * FRAMES * ATOMS * 3];
     for b in 0..BATCH {
         for i in 0..ATOMS * 3 {
-            let mut x = noise(&mut state) * 2.0;
+            let mut x = rng.noise() * 2.0;
             for t in 0..FRAMES {
-                x += 0.3 * noise(&mut state);
+                x += 0.3 * rng.noise();
                 frames_major[(b * FRAMES + t) * ATOMS * 3 + i] = x;
             }
         }

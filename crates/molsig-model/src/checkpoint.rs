@@ -10,18 +10,26 @@ use burn::store::ModuleRecord;
 use burn::tensor::{Bytes, Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
+use crate::config::TrainConfig;
 use crate::data::InputOptions;
 use crate::metrics::Metrics;
 use crate::model::{Model, ModelConfig};
+use crate::train::EpochReport;
 use crate::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"MOLSIGCK";
 
 /// Version of the checkpoint layout; bumped when a saved model could not be read back the same.
-pub const FORMAT: u32 = 1;
+/// Format 2 adds the record of the run (settings, history, split); format 1 files still load.
+pub const FORMAT: u32 = 2;
 
-/// Everything needed to rebuild a model and feed it the same inputs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The largest header accepted: a run record of thousands of epochs and trajectories is far
+/// below it, and a corrupt length field cannot make the reader allocate gigabytes.
+const MAX_HEADER_BYTES: usize = 64 << 20;
+
+/// Everything needed to rebuild a model and feed it the same inputs, and the record of the run
+/// that made it (empty in format 1 files).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct CheckpointHeader {
     /// Checkpoint layout version ([`FORMAT`]).
     pub format: u32,
@@ -31,7 +39,7 @@ pub struct CheckpointHeader {
     pub model: ModelConfig,
     /// How files were turned into samples.
     pub input: InputOptions,
-    /// Class names (index = label).
+    /// Class names (index = label), in the order fixed when the training data was read.
     pub classes: Vec<String>,
     /// Selected points of the training molecule (a check on prediction inputs).
     pub atoms: usize,
@@ -39,6 +47,49 @@ pub struct CheckpointHeader {
     pub selected_epoch: usize,
     /// Held-out metrics at save time, if measured.
     pub test_metrics: Option<Metrics>,
+    /// The training schedule used (format 2).
+    #[serde(default)]
+    pub training: Option<TrainConfig>,
+    /// Every epoch's losses and metrics (format 2).
+    #[serde(default)]
+    pub history: Vec<EpochReport>,
+    /// Early stopping ended training (format 2).
+    #[serde(default)]
+    pub stopped_early: bool,
+    /// Which trajectories were trained, validated and tested on (format 2).
+    #[serde(default)]
+    pub split: Vec<RecordedTrajectory>,
+}
+
+/// One trajectory of a model's training data, recorded so that a later user can tell whether a
+/// file was in the training set (by name, size and content hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct RecordedTrajectory {
+    /// File name.
+    pub name: String,
+    /// `train`, `validation` or `test`.
+    pub part: Part,
+    /// Its class.
+    pub label: String,
+    /// File size in bytes.
+    #[ts(type = "number")]
+    pub bytes: u64,
+    /// xxHash3 (64-bit) of the file's bytes, hexadecimal.
+    pub xxh3: String,
+}
+
+/// The part of a split a trajectory was in; `new` for data the model never saw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Part {
+    /// Fitted on.
+    Train,
+    /// Used to pick the epoch.
+    Validation,
+    /// Held out.
+    Test,
+    /// Not part of training.
+    New,
 }
 
 impl CheckpointHeader {
@@ -64,11 +115,12 @@ impl CheckpointHeader {
 /// Serialises a model and its header.
 ///
 /// Async because parameters on WebGPU can only be read back asynchronously in a browser: they
-/// are read one by one into a CPU (flex) copy of the model, which burn's record then encodes.
+/// are read one by one into a copy of the model on `host` (a CPU device, chosen by the caller),
+/// which burn's record then encodes.
 ///
 /// # Errors
 /// [`Error::Checkpoint`] when a parameter cannot be read back or the record cannot be encoded.
-pub async fn save(model: &Model, header: &CheckpointHeader) -> Result<Vec<u8>> {
+pub async fn save(model: &Model, header: &CheckpointHeader, host: &Device) -> Result<Vec<u8>> {
     let json = serde_json::to_vec(header).map_err(|e| Error::Checkpoint(e.to_string()))?;
     let mut collect = Collect(Vec::new());
     model.visit(&mut collect);
@@ -83,7 +135,7 @@ pub async fn save(model: &Model, header: &CheckpointHeader) -> Result<Vec<u8>> {
     }
     let on_host = model
         .clone()
-        .map(&mut Place(values.into_iter(), Device::flex()));
+        .map(&mut Place(values.into_iter(), host.clone()));
     let record = on_host
         .into_record()
         .into_bytes()
@@ -126,13 +178,25 @@ impl ModuleMapper for Place {
 /// [`Error::Checkpoint`] for a file that is not a molsig model or is from another format.
 pub fn read_header(bytes: &[u8]) -> Result<(CheckpointHeader, &[u8])> {
     let fail = |m: String| Err(Error::Checkpoint(m));
-    if bytes.len() < 12 || &bytes[..8] != MAGIC {
+    let (Some(magic), Some(length)) = (bytes.get(..8), bytes.get(8..12)) else {
+        return fail("not a molsig model file (shorter than its 12-byte preamble)".into());
+    };
+    if magic != MAGIC {
         return fail("not a molsig model file (it does not start with MOLSIGCK)".into());
     }
-    let mut length = [0_u8; 4];
-    length.copy_from_slice(&bytes[8..12]);
-    let length = u32::from_le_bytes(length) as usize;
-    let Some(json) = bytes.get(12..12 + length) else {
+    let mut field = [0_u8; 4];
+    field.copy_from_slice(length);
+    let length = u32::from_le_bytes(field) as usize;
+    if length > MAX_HEADER_BYTES {
+        return fail(format!(
+            "its header length field says {length} bytes, more than the {MAX_HEADER_BYTES} a \
+             molsig header can have (a corrupt file?)"
+        ));
+    }
+    let Some(json) = 12_usize
+        .checked_add(length)
+        .and_then(|end| bytes.get(12..end))
+    else {
         return fail(format!(
             "the file is truncated: its header says {length} bytes but only {} follow",
             bytes.len() - 12
@@ -140,9 +204,9 @@ pub fn read_header(bytes: &[u8]) -> Result<(CheckpointHeader, &[u8])> {
     };
     let header: CheckpointHeader = serde_json::from_slice(json)
         .map_err(|e| Error::Checkpoint(format!("unreadable header: {e}")))?;
-    if header.format != FORMAT {
+    if header.format == 0 || header.format > FORMAT {
         return fail(format!(
-            "written by molsig {} in checkpoint format {}; this molsig ({}) reads format {FORMAT}",
+            "written by molsig {} in checkpoint format {}; this molsig ({}) reads formats 1 to {FORMAT}",
             header.molsig_version,
             header.format,
             env!("CARGO_PKG_VERSION")

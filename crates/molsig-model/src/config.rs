@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Error, Result};
 
 /// A named starting point for [`DeepSignatureConfig`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Preset {
     /// The authors' code, quirks included.
@@ -38,7 +38,7 @@ impl Preset {
 }
 
 /// What is computed on each segment of the bead path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Feature {
     /// The truncated signature (levels 1..=depth).
@@ -49,7 +49,7 @@ pub enum Feature {
 
 /// A path augmentation applied to each segment before its signature (molsig-signature's
 /// [`Augment`](molsig_signature::Augment), which see).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Augmentation {
     /// Prepend the origin: the signature then also sees the starting position.
@@ -71,7 +71,7 @@ impl Augmentation {
 }
 
 /// How the per-segment features become one vector.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Combiner {
     /// An LSTM over the segments; its last hidden state (the authors' choice).
@@ -86,7 +86,7 @@ pub enum Combiner {
 }
 
 /// Weights of the loss terms: total = classification·cls + temporal·L_tc + clustering·Σ(L_cut + L_orth).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct LossWeights {
     /// Classification loss (authors: 10).
     pub classification: f64,
@@ -97,7 +97,7 @@ pub struct LossWeights {
 }
 
 /// The Deep Signature architecture and every switch between the presets.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[allow(clippy::struct_excessive_bools)] // each is one named difference between the presets
 pub struct DeepSignatureConfig {
     /// The preset this configuration started from (informational).
@@ -317,7 +317,7 @@ impl DeepSignatureConfig {
 }
 
 /// How a model is trained.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct TrainConfig {
     /// Passes over the training set (authors: 200).
     pub epochs: usize,

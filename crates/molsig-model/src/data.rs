@@ -4,11 +4,11 @@
 //!
 //! Samples are stored atoms-major (`[atoms, frames, 3]`, nm), the layout the model computes in.
 
-use std::io::{Cursor, Read, Seek};
+use std::io::{Read, Seek};
 
 use molsig_io::bonds::{BondOptions, infer_bonds};
 use molsig_io::samples::{ChunkSpec, chunk_trajectory};
-use molsig_io::selection::{Selection, SelectionOptions, select};
+use molsig_io::selection::{Selection, SelectionOptions, select, select_with_positions};
 use molsig_io::xtc::XtcReader;
 use molsig_io::{Frame, Topology};
 use serde::{Deserialize, Serialize};
@@ -19,7 +19,7 @@ use crate::{Error, Result};
 
 /// How topologies and trajectories become samples. Stored in checkpoints: prediction must read
 /// new files exactly as training did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct InputOptions {
     /// Atom selection name (molsig-io's: all, heavy, protein, backbone, ca, residue-centroids).
     pub selection: String,
@@ -70,8 +70,7 @@ impl Molecule {
             molsig_io::gro::read_gro(bytes, name)
         } else {
             molsig_io::pdb::read_pdb(bytes, name, &molsig_io::pdb::PdbOptions::default())
-        }
-        .map_err(io_error)?;
+        }?;
         let positions = structure.frames.first().cloned().unwrap_or_default();
         Self::from_topology(&structure.topology, &positions, name, options)
     }
@@ -82,14 +81,26 @@ impl Molecule {
         name: &str,
         options: &InputOptions,
     ) -> Result<Self> {
-        let selection: Selection = options.selection.parse().map_err(io_error)?;
+        let selection: Selection = options.selection.parse()?;
         let bond_options = BondOptions {
             use_links: options.inter_residue_bonds,
             ..BondOptions::default()
         };
         let bonds = infer_bonds(topology, positions, &bond_options);
-        let selected =
-            select(topology, &bonds, selection, &SelectionOptions::default()).map_err(io_error)?;
+        // The same selection as the page's inspection, so a file that passes its check trains:
+        // with inter-residue bonds, C-alpha-only models also link consecutive residues by
+        // distance; without them (the authors' graphs) no link is added.
+        let selected = if options.inter_residue_bonds {
+            select_with_positions(
+                topology,
+                &bonds,
+                positions,
+                selection,
+                &SelectionOptions::default(),
+            )?
+        } else {
+            select(topology, &bonds, selection, &SelectionOptions::default())?
+        };
         let graph = Graph::from_bonds(&selected.graph);
         if graph.edges.is_empty() {
             return Err(Error::Invalid(format!(
@@ -104,7 +115,7 @@ impl Molecule {
             read.push(positions.position(i).unwrap_or([0.0; 3]));
         }
         let mut out = Frame::default();
-        selected.apply(&read, &mut out).map_err(io_error)?;
+        selected.apply(&read, &mut out)?;
         let mut reference: Vec<[f32; 3]> = (0..out.len())
             .map(|i| out.position(i).unwrap_or([0.0; 3]))
             .collect();
@@ -169,7 +180,7 @@ impl Molecule {
         for &p in positions {
             frame.push(p);
         }
-        molsig_io::write::pdb(topology, &frame).map_err(io_error)
+        Ok(molsig_io::write::pdb(topology, &frame)?)
     }
 
     /// Reads every frame of an XTC trajectory through the selection: `[frames, points, 3]` (nm).
@@ -184,7 +195,7 @@ impl Molecule {
                 self.name
             )));
         };
-        let mut xtc = XtcReader::open(reader, name).map_err(io_error)?;
+        let mut xtc = XtcReader::open(reader, name)?;
         if xtc.num_atoms() != self.topology_atoms {
             return Err(Error::Invalid(format!(
                 "{name} has {} atoms per frame but the topology {} has {}; they do not belong \
@@ -198,20 +209,14 @@ impl Molecule {
         let mut out = Frame::default();
         let mut frames = Vec::with_capacity(xtc.num_frames() * self.len() * 3);
         for f in 0..xtc.num_frames() {
-            xtc.read_frame(f, Some(&selected.atoms), &mut read)
-                .map_err(io_error)?;
-            selected.apply(&read, &mut out).map_err(io_error)?;
+            xtc.read_frame(f, Some(&selected.atoms), &mut read)?;
+            selected.apply(&read, &mut out)?;
             for i in 0..out.len() {
                 frames.extend_from_slice(&[out.x[i], out.y[i], out.z[i]]);
             }
         }
         Ok(frames)
     }
-}
-
-#[allow(clippy::needless_pass_by_value)] // used as `map_err(io_error)`
-fn io_error(e: molsig_io::Error) -> Error {
-    Error::Input(e.to_string())
 }
 
 /// One trajectory of a dataset.
@@ -383,53 +388,6 @@ impl Dataset {
             }
         }
     }
-
-    /// Reads a manifest's files from disk (paths relative to `base`), one molecule per distinct
-    /// topology. Labels are taken from the manifest (classes in [`Manifest::classes`] order).
-    ///
-    /// [`Manifest::classes`]: crate::manifest::Manifest::classes
-    ///
-    /// # Errors
-    /// The first file that cannot be read, named.
-    pub fn from_manifest(
-        manifest: &crate::manifest::Manifest,
-        base: &std::path::Path,
-        options: &InputOptions,
-    ) -> Result<Self> {
-        let classes = manifest.classes();
-        let mut dataset = Self::new(classes.clone(), options.frames);
-        let mut topologies: Vec<(std::path::PathBuf, usize)> = Vec::new();
-        let groups = manifest.groups();
-        for ((entry, (topology, trajectory)), group) in manifest
-            .entries
-            .iter()
-            .zip(manifest.resolve(base))
-            .zip(groups)
-        {
-            let molecule = if let Some(&(_, m)) = topologies.iter().find(|(p, _)| *p == topology) {
-                m
-            } else {
-                let bytes = read_file(&topology)?;
-                let molecule = Molecule::read(&bytes, &entry.topology, options)?;
-                let m = dataset.add_molecule(molecule);
-                topologies.push((topology.clone(), m));
-                m
-            };
-            let bytes = read_file(&trajectory)?;
-            let coordinates =
-                dataset.molecules[molecule].read_xtc(Cursor::new(bytes), &entry.trajectory)?;
-            let label = classes.iter().position(|c| *c == entry.label);
-            dataset.add_trajectory(
-                &entry.trajectory,
-                molecule,
-                &coordinates,
-                label,
-                &group,
-                options.stride,
-            )?;
-        }
-        Ok(dataset)
-    }
 }
 
 impl Dataset {
@@ -478,8 +436,4 @@ impl Dataset {
             .map(|t| t.label.unwrap_or(0))
             .collect()
     }
-}
-
-fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| Error::Input(format!("cannot read {}: {e}", path.display())))
 }

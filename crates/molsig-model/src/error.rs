@@ -1,13 +1,17 @@
 //! Errors of molsig-model.
 
 /// What went wrong.
-#[derive(Debug, thiserror::Error, Clone, PartialEq)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A configuration value outside what the operation supports.
     #[error("{0}")]
     Invalid(String),
-    /// A file that cannot be read or used (the message names it, with line or frame).
+    /// A file that cannot be read or used: the reader's error, with the file and its line, or
+    /// frame and byte offset.
+    #[error(transparent)]
+    Io(#[from] molsig_io::Error),
+    /// A file that cannot be opened (the message names it).
     #[error("{0}")]
     Input(String),
     /// Training produced a non-finite loss or parameter.

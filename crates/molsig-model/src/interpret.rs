@@ -15,7 +15,7 @@ use crate::{Error, Result};
 pub const UNIFORM_ENTROPY: f64 = 0.9;
 
 /// One sample, explained.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Interpretation {
     /// Points per frame.
     pub points: usize,

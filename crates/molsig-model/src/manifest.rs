@@ -38,7 +38,7 @@ const EXPECTED_COLUMNS: &str = "expected columns topology,trajectory,label[,grou
 const EXPECTED_KEYS: &str = "expected keys topology, trajectory, label[, group][, split]";
 
 /// Which set an entry belongs to, when the manifest fixes the split itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Split {
     /// Used to fit the model.
@@ -84,7 +84,7 @@ impl<'de> Deserialize<'de> for Split {
 }
 
 /// One row of a manifest: a trajectory, the topology to read it with, and its label.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct ManifestEntry {
     /// Topology file (PDB or GRO), relative to the manifest's folder unless absolute.
@@ -106,7 +106,7 @@ pub struct ManifestEntry {
 /// (topology, trajectory) pair, labels on every entry or on none.
 ///
 /// Deserialising a `Manifest` with serde skips that validation; use [`Manifest::parse`] on files.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     /// The entries, in file order.
@@ -223,26 +223,10 @@ impl Manifest {
         self.entries.iter().any(|e| !e.label.is_empty())
     }
 
-    /// The distinct labels: in numeric order if every label is an integer ("2" before "10"),
-    /// else sorted lexicographically by bytes. Empty for a manifest without labels.
+    /// The distinct labels in [`class_order`]. Empty for a manifest without labels.
     #[must_use]
     pub fn classes(&self) -> Vec<String> {
-        let mut classes: Vec<&str> = self
-            .entries
-            .iter()
-            .map(|e| e.label.as_str())
-            .filter(|l| !l.is_empty())
-            .collect();
-        classes.sort_unstable();
-        classes.dedup();
-        let numbers: Option<Vec<i128>> = classes.iter().map(|l| l.parse().ok()).collect();
-        if let Some(numbers) = numbers {
-            // Ties ("1" and "01") keep their lexicographic order: the sort is stable.
-            let mut paired: Vec<(i128, &str)> = numbers.into_iter().zip(classes).collect();
-            paired.sort_by_key(|&(n, _)| n);
-            classes = paired.into_iter().map(|(_, l)| l).collect();
-        }
-        classes.into_iter().map(str::to_owned).collect()
+        class_order(self.entries.iter().map(|e| e.label.as_str()))
     }
 
     /// Each entry's label as an index into [`Manifest::classes`].
@@ -295,6 +279,24 @@ impl Manifest {
             .map(|e| (base.join(&e.topology), base.join(&e.trajectory)))
             .collect()
     }
+}
+
+/// The one class order of molsig, fixed when a dataset is read and stored in the model: the
+/// distinct non-empty labels in numeric order if every label is an integer ("2" before "10"),
+/// else sorted lexicographically by bytes.
+#[must_use]
+pub fn class_order<'a>(labels: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut classes: Vec<&str> = labels.into_iter().filter(|l| !l.is_empty()).collect();
+    classes.sort_unstable();
+    classes.dedup();
+    let numbers: Option<Vec<i128>> = classes.iter().map(|l| l.parse().ok()).collect();
+    if let Some(numbers) = numbers {
+        // Ties ("1" and "01") keep their lexicographic order: the sort is stable.
+        let mut paired: Vec<(i128, &str)> = numbers.into_iter().zip(classes).collect();
+        paired.sort_by_key(|&(n, _)| n);
+        classes = paired.into_iter().map(|(_, l)| l).collect();
+    }
+    classes.into_iter().map(str::to_owned).collect()
 }
 
 /// The 1-based file line of the record that csv reports at byte `start`.

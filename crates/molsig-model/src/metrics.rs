@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Error, Result};
 
 /// How well predicted class probabilities match true labels.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Metrics {
     /// Samples evaluated.
     pub count: usize,
@@ -231,7 +231,7 @@ fn csv_field(field: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::SplitMix64;
+    use molsig_rng::SplitMix64;
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-12

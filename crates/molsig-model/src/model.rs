@@ -1,147 +1,23 @@
-//! Every model molsig trains, behind one type: Deep Signature and the authors' baselines, with
-//! the classification head and losses they share.
-//!
-//! Baselines, as in the authors' comparison (spec §5):
-//! - **FrameLSTM** sees only the first, the last, or both frames: a GCN embedding of each chosen
-//!   frame, mean-pooled over atoms, read by an LSTM. It tells whether dynamics matter at all.
-//! - **GraphLSTM** coarse-grains exactly as Deep Signature (GCN + MinCut), then runs a
-//!   bidirectional LSTM over time for each bead and averages over beads and time.
-//! - **GraphTransformer**: one token per frame (GCN embedding mean-pooled over atoms) plus a
-//!   sinusoidal position, a Transformer encoder, mean over tokens.
+//! Every model molsig trains, behind one type: dispatch over Deep Signature and the baselines
+//! ([`crate::baselines`]), and the losses they share.
 
 use burn::module::Module;
-use burn::nn::transformer::{
-    TransformerEncoder, TransformerEncoderConfig, TransformerEncoderInput,
-};
-use burn::nn::{
-    BiLstm, BiLstmConfig, Dropout, DropoutConfig, LayerNorm, LayerNormConfig, Linear, LinearConfig,
-    Lstm, LstmConfig, PositionalEncoding, PositionalEncodingConfig,
-};
-use burn::tensor::activation::{log_softmax, relu, sigmoid, softmax, softplus};
+use burn::tensor::activation::{log_softmax, sigmoid, softmax, softplus};
 use burn::tensor::{Device, Int, Tensor};
 use serde::{Deserialize, Serialize};
 
+use crate::baselines::{
+    FrameChoice, FrameLstm, FrameLstmConfig, GraphLstm, GraphLstmConfig, GraphTransformer,
+    GraphTransformerConfig,
+};
+use crate::coarse_grain::AuxiliaryLosses;
 use crate::config::{DeepSignatureConfig, LossWeights, Preset};
-use crate::deep_signature::{AuxiliaryLosses, CoarseGrainer, DeepSignature};
+use crate::deep_signature::DeepSignature;
 use crate::graph::DeviceGraph;
 use crate::{Error, Result};
 
-/// LayerNorm → Linear + tanh → dropout → Linear to logits (the authors' head).
-#[derive(Module, Debug)]
-pub struct Head {
-    /// LayerNorm on the input features.
-    pub norm: LayerNorm,
-    /// Linear + tanh.
-    pub hidden: Linear,
-    /// Dropout before the output layer.
-    pub dropout: Dropout,
-    /// Output logits.
-    pub output: Linear,
-}
-
-impl Head {
-    /// A head from `input` features through `hidden` to `outputs` logits.
-    #[must_use]
-    pub fn new(input: usize, hidden: usize, outputs: usize, dropout: f64, device: &Device) -> Self {
-        Self {
-            norm: LayerNormConfig::new(input).init(device),
-            hidden: LinearConfig::new(input, hidden).init(device),
-            dropout: DropoutConfig::new(dropout).init(),
-            output: LinearConfig::new(hidden, outputs).init(device),
-        }
-    }
-
-    /// # Shapes
-    /// - `x`: `[batch, input]` → `[batch, outputs]`
-    #[must_use]
-    pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
-        let z = self.hidden.forward(self.norm.forward(x)).tanh();
-        self.output.forward(self.dropout.forward(z))
-    }
-}
-
-/// A GCN layer per frame, then the mean over atoms: one vector per frame.
-#[derive(Module, Debug)]
-pub struct FrameEncoder {
-    /// The GCN layer (input: centred coordinates).
-    pub gcn: Linear,
-}
-
-impl FrameEncoder {
-    fn new(hidden: usize, device: &Device) -> Self {
-        Self {
-            gcn: LinearConfig::new(3, hidden).init(device),
-        }
-    }
-
-    /// # Shapes
-    /// - `coordinates`: `[batch, atoms, frames, 3]` → `[batch, frames, hidden]`
-    fn forward(&self, coordinates: Tensor<4>, graph: &DeviceGraph) -> Tensor<3> {
-        let [b, n, t, _] = coordinates.dims();
-        let x = coordinates.clone() - coordinates.mean_dim(1);
-        let ax = graph
-            .propagation
-            .matmul(x.reshape([b, n, t * 3]))
-            .reshape([b, n, t, 3]);
-        let h = relu(self.gcn.forward(ax)); // [b, n, t, hidden]
-        let hidden = h.dims()[3];
-        h.mean_dim(1).reshape([b, t, hidden])
-    }
-}
-
-/// Which frames FrameLSTM sees.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FrameChoice {
-    /// The first frame only.
-    First,
-    /// The last frame only.
-    Last,
-    /// The first and the last.
-    Both,
-}
-
-/// FrameLSTM's settings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FrameLstmConfig {
-    /// GCN width.
-    pub hidden: usize,
-    /// LSTM width.
-    pub lstm_hidden: usize,
-    /// Which frames are seen.
-    pub frames: FrameChoice,
-    /// Number of classes.
-    pub classes: usize,
-    /// Head dropout.
-    pub dropout: f64,
-}
-
-/// GraphLSTM's settings: Deep Signature's coarse-graining, then an LSTM per bead.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GraphLstmConfig {
-    /// The coarse-graining part (and loss weights) of this configuration is used.
-    pub coarse: DeepSignatureConfig,
-    /// Hidden width of each direction of the bidirectional LSTM.
-    pub lstm_hidden: usize,
-}
-
-/// GraphTransformer's settings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GraphTransformerConfig {
-    /// Token width (GCN width).
-    pub hidden: usize,
-    /// Attention heads (must divide `hidden`).
-    pub heads: usize,
-    /// Encoder layers.
-    pub layers: usize,
-    /// Number of classes.
-    pub classes: usize,
-    /// Dropout in the encoder and the head.
-    pub dropout: f64,
-}
-
 /// What to build: Deep Signature or a baseline.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ModelConfig {
     /// Deep Signature.
@@ -269,50 +145,10 @@ impl ModelConfig {
         }
         let outputs = self.outputs();
         Ok(match self {
-            Self::DeepSignature(c) => Model::DeepSignature(DeepSignature::new(c, frames, device)?),
-            Self::FrameLstm(c) => Model::FrameLstm(FrameLstm {
-                encoder: FrameEncoder::new(c.hidden, device),
-                lstm: LstmConfig::new(c.hidden, c.lstm_hidden, true).init(device),
-                head: Head::new(c.lstm_hidden, c.hidden, outputs, c.dropout, device),
-                frames: c.frames,
-            }),
-            Self::GraphLstm(c) => {
-                c.coarse.validate(frames)?;
-                Model::GraphLstm(GraphLstm {
-                    coarse: CoarseGrainer::new(&c.coarse, device),
-                    lstm: BiLstmConfig::new(c.coarse.hidden, c.lstm_hidden, true).init(device),
-                    head: Head::new(
-                        2 * c.lstm_hidden,
-                        c.coarse.hidden,
-                        outputs,
-                        c.coarse.dropout,
-                        device,
-                    ),
-                })
-            }
-            Self::GraphTransformer(c) => {
-                if c.heads == 0 || c.hidden % c.heads != 0 {
-                    return Err(Error::Invalid(format!(
-                        "graph-transformer: {} heads do not divide the width {}",
-                        c.heads, c.hidden
-                    )));
-                }
-                Model::GraphTransformer(GraphTransformer {
-                    encoder: FrameEncoder::new(c.hidden, device),
-                    position: PositionalEncodingConfig::new(c.hidden)
-                        .with_max_sequence_size(frames.max(1))
-                        .init(device),
-                    transformer: TransformerEncoderConfig::new(
-                        c.hidden,
-                        2 * c.hidden,
-                        c.heads,
-                        c.layers,
-                    )
-                    .with_dropout(c.dropout)
-                    .init(device),
-                    head: Head::new(c.hidden, c.hidden, outputs, c.dropout, device),
-                })
-            }
+            Self::DeepSignature(c) => Model::DeepSignature(c.init(frames, device)?),
+            Self::FrameLstm(c) => Model::FrameLstm(c.init(outputs, device)),
+            Self::GraphLstm(c) => Model::GraphLstm(c.init(frames, outputs, device)?),
+            Self::GraphTransformer(c) => Model::GraphTransformer(c.init(frames, outputs, device)?),
         })
     }
 
@@ -331,43 +167,6 @@ impl ModelConfig {
             ),
         }
     }
-}
-
-/// FrameLSTM (see the module docs).
-#[derive(Module, Debug)]
-pub struct FrameLstm {
-    /// Per-frame embedding.
-    pub encoder: FrameEncoder,
-    /// LSTM over the chosen frames.
-    pub lstm: Lstm,
-    /// Classification head.
-    pub head: Head,
-    #[module(skip)]
-    frames: FrameChoice,
-}
-
-/// GraphLSTM (see the module docs).
-#[derive(Module, Debug)]
-pub struct GraphLstm {
-    /// Deep Signature's coarse-graining.
-    pub coarse: CoarseGrainer,
-    /// Bidirectional LSTM over time, per bead.
-    pub lstm: BiLstm,
-    /// Classification head.
-    pub head: Head,
-}
-
-/// GraphTransformer (see the module docs).
-#[derive(Module, Debug)]
-pub struct GraphTransformer {
-    /// Per-frame embedding (tokens).
-    pub encoder: FrameEncoder,
-    /// Sinusoidal positions.
-    pub position: PositionalEncoding,
-    /// Encoder over frame tokens.
-    pub transformer: TransformerEncoder,
-    /// Classification head.
-    pub head: Head,
 }
 
 /// Any model molsig trains.
@@ -410,53 +209,21 @@ impl Model {
                     auxiliary: Some(out.coarse.losses),
                 }
             }
-            Self::FrameLstm(m) => {
-                let t = coordinates.dims()[2];
-                let chosen = match m.frames {
-                    FrameChoice::First => coordinates.narrow(2, 0, 1),
-                    FrameChoice::Last => coordinates.narrow(2, t - 1, 1),
-                    FrameChoice::Both => Tensor::cat(
-                        vec![
-                            coordinates.clone().narrow(2, 0, 1),
-                            coordinates.narrow(2, t - 1, 1),
-                        ],
-                        2,
-                    ),
-                };
-                let tokens = m.encoder.forward(chosen, graph); // [b, f, hidden]
-                let [b, f, _] = tokens.dims();
-                let (out, _) = m.lstm.forward(tokens, None);
-                let h = out.dims()[2];
-                Output {
-                    logits: m.head.forward(out.narrow(1, f - 1, 1).reshape([b, h])),
-                    auxiliary: None,
-                }
-            }
+            Self::FrameLstm(m) => Output {
+                logits: m.forward(coordinates, graph),
+                auxiliary: None,
+            },
             Self::GraphLstm(m) => {
-                let coarse = m.coarse.forward(coordinates, graph);
-                let [b, beads, t, hidden] = coarse.features.dims();
-                let (out, _) = m
-                    .lstm
-                    .forward(coarse.features.reshape([b * beads, t, hidden]), None); // [b·m, t, 2h]
-                let width = out.dims()[2];
-                let pooled = out
-                    .reshape([b, beads * t, width])
-                    .mean_dim(1)
-                    .reshape([b, width]);
+                let (logits, losses) = m.forward(coordinates, graph);
                 Output {
-                    logits: m.head.forward(pooled),
-                    auxiliary: Some(coarse.losses),
+                    logits,
+                    auxiliary: Some(losses),
                 }
             }
-            Self::GraphTransformer(m) => {
-                let tokens = m.position.forward(m.encoder.forward(coordinates, graph));
-                let encoded = m.transformer.forward(TransformerEncoderInput::new(tokens));
-                let [b, _, h] = encoded.dims();
-                Output {
-                    logits: m.head.forward(encoded.mean_dim(1).reshape([b, h])),
-                    auxiliary: None,
-                }
-            }
+            Self::GraphTransformer(m) => Output {
+                logits: m.forward(coordinates, graph),
+                auxiliary: None,
+            },
         })
     }
 }

@@ -20,11 +20,11 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use crate::manifest::Split;
-use crate::rng::SplitMix64;
 use crate::{Error, Result};
+use molsig_rng::SplitMix64;
 
 /// Entry indices of each set, each sorted ascending; together they cover every entry once.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 pub struct SplitPlan {
     /// Entries to fit on.
     pub train: Vec<usize>,

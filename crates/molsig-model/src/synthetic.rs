@@ -15,8 +15,8 @@
 //!
 //! Everything is drawn from one seed (SplitMix64), so a dataset is reproducible on every platform.
 
-use crate::rng::SplitMix64;
 use crate::{Error, Result};
+use molsig_rng::SplitMix64;
 
 /// The self-dynamics term −B x^f that tells the classes apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -23,11 +23,11 @@ use crate::data::Dataset;
 use crate::graph::DeviceGraph;
 use crate::metrics::Metrics;
 use crate::model::{Model, ModelConfig, losses, probabilities};
-use crate::rng::SplitMix64;
 use crate::{Error, Result};
+use molsig_rng::SplitMix64;
 
 /// Sample indices of each part of a split.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, ts_rs::TS)]
 pub struct SampleSplit {
     /// Training samples.
     pub train: Vec<usize>,
@@ -55,7 +55,7 @@ impl SampleSplit {
 }
 
 /// Loss terms as numbers (means over samples).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default, ts_rs::TS)]
 pub struct LossReport {
     /// The minimised total.
     pub total: f64,
@@ -80,7 +80,7 @@ impl LossReport {
 }
 
 /// One epoch's summary.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct EpochReport {
     /// 1-based epoch.
     pub epoch: usize,
@@ -103,8 +103,9 @@ pub struct EpochReport {
 }
 
 /// Progress of a training run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[ts(rename = "TrainEvent")]
 #[allow(clippy::large_enum_variant)] // a few per epoch; boxing would only add noise
 pub enum Event {
     /// Training starts.
@@ -334,7 +335,7 @@ fn labels_of(dataset: &Dataset, samples: &[usize]) -> Result<Vec<usize>> {
 }
 
 /// Evaluation of a model on some samples.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Evaluation {
     /// Mean losses.
     pub loss: LossReport,

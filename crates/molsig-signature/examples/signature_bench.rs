@@ -33,6 +33,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use molsig_rng::SplitMix64;
 use molsig_signature::{BackwardMode, LogSignature, Paths, Signature};
 
 /// The shapes: (batch, length, channels, depth).
@@ -45,30 +46,6 @@ pub const CASES: [&str; 4] = [
     "logsig_forward",
     "logsig_backward",
 ];
-
-/// `SplitMix64`: a tiny generator whose stream is the same on every platform.
-pub struct Rng(u64);
-
-impl Rng {
-    /// A generator from `seed`.
-    #[must_use]
-    pub fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [−1, 1), exactly representable (53 random bits).
-    pub fn symmetric(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 * 2.0f64.powi(-52) - 1.0
-    }
-}
 
 /// The inputs of one shape: paths and the two output gradients, all f64.
 pub struct Inputs {
@@ -91,7 +68,7 @@ impl Inputs {
     /// A shape the crate rejects.
     pub fn generate(shape: [usize; 4]) -> Result<Self, Box<dyn Error>> {
         let [batch, length, d, depth] = shape;
-        let mut rng = Rng::new(shape.iter().fold(0x6d6f_6c73_6967, |s, &v| {
+        let mut rng = SplitMix64::new(shape.iter().fold(0x6d6f_6c73_6967, |s, &v| {
             s.wrapping_mul(31).wrapping_add(v as u64)
         }));
         let step = (3.0 / (length.max(2) - 1) as f64).sqrt();

@@ -1,5 +1,6 @@
 //! Against independent reference vectors: iisignature 0.24, pySigLib 4.0.0 and esig 1.0 in float64
-//! (`shared/reference/signatures/`, see its README). f64 must match to 1e-10 relative, f32 to 1e-4.
+//! (`tests/fixtures/signatures/`, see `tests/fixtures/README.md`). f64 must match to 1e-10 relative,
+//! f32 to 1e-4.
 
 mod common;
 

@@ -1,185 +1,46 @@
-//! The JavaScript surface: async functions the worker calls. Errors become JS `Error`s with the
-//! reader's or trainer's message (file, line or frame, byte offset); nothing panics here.
+//! The JavaScript surface: the `Session` class (one page's engine) and `parseManifest`.
+//! Arguments and results are converted with serde and typed in TypeScript by the declarations
+//! generated from the Rust types (`typescript.rs`); errors become JS `Error`s with the
+//! pipeline's message (file, line or frame, byte offset); nothing panics here.
 //!
-//! State lives in this worker between calls: the backend (chosen once), the training dataset,
-//! the current model, and the last prediction dataset. Each is behind an `Rc` so that no
-//! `RefCell` borrow is held across an await (a cancel call arrives during training).
+//! The benchmark page's entry points are a separate class, `Benchmarks`, outside the session.
 
-use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
-use std::rc::Rc;
 
-use molsig_model::checkpoint;
-use molsig_model::data::Dataset;
-use molsig_model::train::{Control, Event, Host};
+use molsig_model::train::{Event, Host};
+use molsig_pipeline::plan::{DataOptions, Files, TopologyFile, TrajectoryFile};
+use molsig_pipeline::train::TrainRequest;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::backend::Backend;
+use crate::backend::{Backend, BackendInfo};
 use crate::blob_reader::BlobReader;
-use crate::inspect::{inspect as run_inspect, load_system};
-use crate::session::{self, DataOptions, Loaded, SessionModel, TrainRequest, TrajectoryFile};
+use crate::error::Error;
+use crate::session::{Session, Source, TrajectoryEntry};
 
-thread_local! {
-    /// The worker's one backend, chosen once: burn's wgpu runtime cannot be initialised twice.
-    static BACKEND: RefCell<Option<Backend>> = const { RefCell::new(None) };
-    /// The dataset to train on.
-    static TRAINING: RefCell<Option<Rc<Loaded>>> = const { RefCell::new(None) };
-    /// Trajectories predicted with the current model (for explaining them).
-    static PREDICTED: RefCell<Option<Rc<Dataset>>> = const { RefCell::new(None) };
-    /// The trained or loaded model.
-    static MODEL: RefCell<Option<Rc<SessionModel>>> = const { RefCell::new(None) };
-    /// Set by `cancel`, read after every batch.
-    static CANCEL: Cell<bool> = const { Cell::new(false) };
-}
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = include_str!("../molsig-types.d.ts");
 
 #[wasm_bindgen(start)]
 fn start() {
     console_error_panic_hook::set_once();
 }
 
-fn backend() -> Result<Backend, JsError> {
-    BACKEND
-        .with(|b| b.borrow().clone())
-        .ok_or_else(|| JsError::new("initBackend must be called first"))
-}
-
-fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     Ok(value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())?)
 }
 
-/// Which backend the session runs on, as the page shows it.
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct BackendInfo<'a> {
-    kind: &'a str,
-    adapter: &'a str,
-    fallback_reason: Option<&'a str>,
+fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError> {
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| js_error(Error::Argument(format!("{what}: {e}"))))
 }
 
-/// Chooses the compute backend once per worker and describes it. Pass the reason when the
-/// page already knows WebGPU is unavailable (no `navigator.gpu`, or no adapter).
-///
-/// # Errors
-/// Only if the description cannot be converted to a JS value.
-#[wasm_bindgen(js_name = initBackend)]
-pub async fn init_backend(gpu_unavailable: Option<String>) -> Result<JsValue, JsError> {
-    let existing = BACKEND.with(|b| b.borrow().clone());
-    let backend = if let Some(b) = existing {
-        b
-    } else {
-        let b = Backend::pick(gpu_unavailable).await;
-        BACKEND.with(|slot| *slot.borrow_mut() = Some(b.clone()));
-        b
-    };
-    let info = BackendInfo {
-        kind: backend.kind,
-        adapter: &backend.adapter,
-        fallback_reason: backend.fallback_reason.as_deref(),
-    };
-    to_js(&info)
-}
-
-/// Reads a topology (PDB/GRO bytes) and optionally an XTC `Blob` streamed from disk, applies
-/// `selection`, and returns counts, per-frame radius of gyration and the first frame as PDB.
-///
-/// # Errors
-/// Any reader error, with file name and position; also if `initBackend` was not called.
-#[wasm_bindgen]
-pub async fn inspect(
-    topology_name: String,
-    topology: Vec<u8>,
-    trajectory_name: Option<String>,
-    trajectory: Option<web_sys::Blob>,
-    selection: String,
-) -> Result<JsValue, JsError> {
-    let backend = backend()?;
-    let system = load_system(&topology_name, &topology, &selection)?;
-    let reader = match trajectory {
-        Some(blob) => Some(BlobReader::new(blob).map_err(|e| JsError::new(&e.to_string()))?),
-        None => None,
-    };
-    let name = trajectory_name.unwrap_or_else(|| "trajectory".into());
-    let result = run_inspect(&system, reader.map(|r| (name.as_str(), r)), &backend.device).await?;
-    to_js(&result)
-}
-
-/// The page's trajectory table: parallel arrays of files (`Blob`s), names, labels and groups.
-fn trajectory_files(
-    files: &js_sys::Array,
-    names: Vec<String>,
-    labels: Vec<String>,
-    groups: Vec<String>,
-) -> Result<Vec<TrajectoryFile<BlobReader>>, JsError> {
-    if files.length() as usize != names.len()
-        || labels.len() != names.len()
-        || groups.len() != names.len()
-    {
-        return Err(JsError::new(
-            "files, names, labels and groups must have the same length",
-        ));
-    }
-    names
-        .into_iter()
-        .zip(labels)
-        .zip(groups)
-        .zip(files.iter())
-        .map(|(((name, label), group), file)| {
-            let blob: web_sys::Blob = file
-                .dyn_into()
-                .map_err(|_| JsError::new(&format!("{name}: not a File or Blob")))?;
-            let reader = BlobReader::new(blob).map_err(|e| JsError::new(&e.to_string()))?;
-            Ok(TrajectoryFile {
-                name,
-                reader,
-                label,
-                group,
-            })
-        })
-        .collect()
-}
-
-/// The summary the page shows after reading a dataset.
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct DatasetSummary {
-    plan: session::Plan,
-    classes: Vec<String>,
-    samples: usize,
-}
-
-/// Plans (memory check from the headers), then reads the training trajectories. `options` is
-/// a [`DataOptions`]; `batch_size` enters the memory estimate.
-///
-/// # Errors
-/// Unreadable or mismatched files, a job that would not fit in memory, trajectories too short.
-#[wasm_bindgen(js_name = loadDataset)]
-#[allow(clippy::too_many_arguments)] // the table's columns, flat for the JS side
-pub fn load_dataset(
-    topology_name: &str,
-    topology: &[u8],
-    files: &js_sys::Array,
-    names: Vec<String>,
-    labels: Vec<String>,
-    groups: Vec<String>,
-    options: JsValue,
-    batch_size: usize,
-) -> Result<JsValue, JsError> {
-    let options: DataOptions = serde_wasm_bindgen::from_value(options)?;
-    let mut files = trajectory_files(files, names, labels, groups)?;
-    TRAINING.with(|t| t.borrow_mut().take());
-    let (molecule, plan) = session::plan(topology_name, topology, &options, batch_size, &mut files)
-        .map_err(|e| JsError::new(&e))?;
-    let loaded =
-        session::load(molecule, &options, None, &mut files).map_err(|e| JsError::new(&e))?;
-    let summary = DatasetSummary {
-        plan,
-        classes: loaded.dataset.classes.clone(),
-        samples: loaded.dataset.samples.len(),
-    };
-    TRAINING.with(|t| *t.borrow_mut() = Some(Rc::new(loaded)));
-    to_js(&summary)
+#[allow(clippy::needless_pass_by_value)] // used as `map_err(js_error)`
+fn js_error(e: impl Into<Error>) -> JsError {
+    JsError::new(&e.into().to_string())
 }
 
 /// Seconds since the worker started.
@@ -190,7 +51,7 @@ fn now() -> f64 {
         .map_or(0.0, |p| p.now() / 1000.0)
 }
 
-/// A zero-delay timeout: the worker's event loop runs (and delivers a cancel message) before
+/// A zero-delay timeout: the worker's event loop runs (and delivers a cancel call) before
 /// training goes on.
 fn pause() -> Pin<Box<dyn Future<Output = ()>>> {
     Box::pin(async {
@@ -202,207 +63,294 @@ fn pause() -> Pin<Box<dyn Future<Output = ()>>> {
     })
 }
 
-/// Trains on the loaded dataset. `on_event` receives every started/batch/epoch event (as
-/// molsig-model's `Event`, JSON-like). Returns the training summary; the model stays in the
-/// worker for prediction, explanation and saving.
-///
-/// # Errors
-/// No dataset, training errors (including "cancelled"), evaluation errors.
-#[wasm_bindgen]
-pub async fn train(request: JsValue, on_event: js_sys::Function) -> Result<JsValue, JsError> {
-    let request: TrainRequest = serde_wasm_bindgen::from_value(request)?;
-    let backend = backend()?;
-    let loaded = TRAINING
-        .with(|t| t.borrow().clone())
-        .ok_or_else(|| JsError::new("load a dataset before training"))?;
-    CANCEL.with(|c| c.set(false));
-    let mut report = |event: &Event| {
-        if let Ok(value) = to_js(event) {
-            let _ = on_event.call1(&JsValue::NULL, &value);
-        }
-        if CANCEL.with(Cell::get) {
-            Control::Cancel
-        } else {
-            Control::Continue
-        }
-    };
-    let host = Host::new(now).with_pause(pause);
-    let (model, summary) =
-        session::train_model(&loaded, &request, &backend.device, host, &mut report)
-            .await
-            .map_err(|e| JsError::new(&e))?;
-    MODEL.with(|m| *m.borrow_mut() = Some(Rc::new(model)));
-    to_js(&summary)
-}
-
-/// Asks a running `train` to stop after the current batch.
-#[wasm_bindgen]
-pub fn cancel() {
-    CANCEL.with(|c| c.set(true));
-}
-
-fn current_model() -> Result<Rc<SessionModel>, JsError> {
-    MODEL
-        .with(|m| m.borrow().clone())
-        .ok_or_else(|| JsError::new("train or load a model first"))
-}
-
-/// The current model as a `.molsig` checkpoint.
-///
-/// # Errors
-/// No model, or a parameter that cannot be read back.
-#[wasm_bindgen(js_name = saveModel)]
-pub async fn save_model() -> Result<Vec<u8>, JsError> {
-    let model = current_model()?;
-    checkpoint::save(&model.model, &model.header)
-        .await
-        .map_err(|e| JsError::new(&e.to_string()))
-}
-
-/// Loads a `.molsig` checkpoint as the current model and returns its header (classes, model
-/// configuration, input options, held-out metrics at save time).
-///
-/// # Errors
-/// Not a molsig checkpoint, a newer format, truncation, or shapes that do not fit the config.
-#[wasm_bindgen(js_name = loadModel)]
-pub fn load_model(name: &str, bytes: &[u8]) -> Result<JsValue, JsError> {
-    let backend = backend()?;
-    let (header, model) = checkpoint::load(bytes, &backend.device)
-        .map_err(|e| JsError::new(&format!("{name}: {e}")))?;
-    let info = to_js(&header)?;
-    MODEL.with(|m| *m.borrow_mut() = Some(Rc::new(SessionModel { model, header })));
-    Ok(info)
-}
-
-/// Predicts new trajectories with the current model, reading them exactly as its training data
-/// was read. Labels are optional (empty strings); given ones must be the model's classes.
-///
-/// # Errors
-/// No model, files that do not fit the model (atom count), reader errors.
-#[wasm_bindgen]
-pub async fn predict(
+/// A topology and trajectory `Blob`s with their table rows, as the pipeline reads them.
+fn files(
     topology_name: String,
     topology: Vec<u8>,
-    files: js_sys::Array,
-    names: Vec<String>,
-    labels: Vec<String>,
-) -> Result<JsValue, JsError> {
-    let backend = backend()?;
-    let model = current_model()?;
-    let input = &model.header.input;
-    let options = DataOptions {
-        selection: input.selection.clone(),
-        frames: input.frames,
-        stride: input.stride,
-        align: model.header.model.aligns_frames(),
-    };
-    let groups = vec![String::new(); names.len()];
-    let mut files = trajectory_files(&files, names, labels, groups)?;
-    let (molecule, _) = session::plan(&topology_name, &topology, &options, 16, &mut files)
-        .map_err(|e| JsError::new(&e))?;
-    model
-        .header
-        .check_molecule(&molecule)
-        .map_err(|e| JsError::new(&e.to_string()))?;
-    let loaded = session::load(
-        molecule,
-        &options,
-        Some(model.header.classes.clone()),
-        &mut files,
-    )
-    .map_err(|e| JsError::new(&e))?;
-    let predictions =
-        session::predict_trajectories(&model, &loaded.dataset, &backend.device, |_| "new")
-            .await
-            .map_err(|e| JsError::new(&e))?;
-    PREDICTED.with(|p| *p.borrow_mut() = Some(Rc::new(loaded.dataset)));
-    to_js(&predictions)
+    blobs: &js_sys::Array,
+    entries: JsValue,
+) -> Result<Files<BlobReader>, JsError> {
+    let entries: Vec<TrajectoryEntry> = from_js(entries, "trajectory entries")?;
+    if blobs.length() as usize != entries.len() {
+        return Err(js_error(Error::Argument(format!(
+            "{} files but {} entries; give one entry per file",
+            blobs.length(),
+            entries.len()
+        ))));
+    }
+    let trajectories = entries
+        .into_iter()
+        .zip(blobs.iter())
+        .map(|(entry, blob)| {
+            let blob: web_sys::Blob = blob.dyn_into().map_err(|_| {
+                js_error(Error::Argument(format!(
+                    "{}: not a File or Blob",
+                    entry.name
+                )))
+            })?;
+            let reader = BlobReader::new(blob).map_err(|e| JsError::new(&e.to_string()))?;
+            Ok(TrajectoryFile {
+                name: entry.name,
+                reader,
+                label: entry.label.unwrap_or_default(),
+                group: entry.group.unwrap_or_default(),
+                split: None,
+                topology: 0,
+            })
+        })
+        .collect::<Result<_, JsError>>()?;
+    Ok(Files {
+        topologies: vec![TopologyFile {
+            name: topology_name,
+            bytes: topology,
+        }],
+        trajectories,
+    })
 }
 
-/// Explains trajectory `index` of the training data (`source` = "training") or of the last
-/// prediction ("new"): bead memberships, bead positions, couplings, attributions, and the
-/// first frame as PDB for the viewer.
-///
-/// # Errors
-/// No model or data, an index out of range, or the interpretation pass.
-#[wasm_bindgen]
-pub async fn explain(source: String, index: usize) -> Result<JsValue, JsError> {
-    let backend = backend()?;
-    let model = current_model()?;
-    let missing = || JsError::new("no trajectories to explain");
-    let explanation = if source == "new" {
-        let dataset = PREDICTED.with(|p| p.borrow().clone()).ok_or_else(missing)?;
-        session::explain(&model, &dataset, index, &backend.device).await
-    } else {
-        let loaded = TRAINING.with(|t| t.borrow().clone()).ok_or_else(missing)?;
-        session::explain(&model, &loaded.dataset, index, &backend.device).await
+/// One page's molsig engine: the compute backend, the training data, the model and the last
+/// predicted data. Create it with `Session.create()`.
+#[wasm_bindgen(js_name = Session)]
+pub struct JsSession(Session);
+
+#[wasm_bindgen(js_class = Session)]
+impl JsSession {
+    /// A session on WebGPU when the browser offers an adapter, else burn's CPU backend. Pass
+    /// the reason when the page already knows WebGPU is unavailable. The backend is chosen once
+    /// per worker: every session of a worker shares it.
+    pub async fn create(gpu_unavailable: Option<String>) -> JsSession {
+        JsSession(Session::new(Backend::shared(gpu_unavailable).await))
     }
-    .map_err(|e| JsError::new(&e))?;
-    to_js(&explanation)
+
+    /// Which backend the session computes on, and why.
+    ///
+    /// # Errors
+    /// Only if the description cannot be converted.
+    #[wasm_bindgen(getter, unchecked_return_type = "BackendInfo")]
+    pub fn backend(&self) -> Result<JsValue, JsError> {
+        to_js(&BackendInfo::of(self.0.backend()))
+    }
+
+    /// Counts, selection and per-frame radius of gyration of a topology (PDB or GRO bytes) and
+    /// optionally one XTC `Blob`, streamed.
+    ///
+    /// # Errors
+    /// A reader error, with file name and position.
+    #[wasm_bindgen(unchecked_return_type = "Inspection")]
+    pub async fn inspect(
+        &self,
+        topology_name: String,
+        topology: Vec<u8>,
+        trajectory_name: Option<String>,
+        trajectory: Option<web_sys::Blob>,
+        selection: String,
+    ) -> Result<JsValue, JsError> {
+        let reader = match trajectory {
+            Some(blob) => Some(BlobReader::new(blob).map_err(|e| JsError::new(&e.to_string()))?),
+            None => None,
+        };
+        let name = trajectory_name.unwrap_or_else(|| "trajectory".into());
+        let inspection = self
+            .0
+            .inspect(
+                &topology_name,
+                &topology,
+                reader.map(|r| (name.as_str(), r)),
+                &selection,
+            )
+            .await
+            .map_err(js_error)?;
+        to_js(&inspection)
+    }
+
+    /// Plans (memory check from the headers), then reads the training trajectories: one `Blob`
+    /// per entry (name, label, group).
+    ///
+    /// # Errors
+    /// Unreadable or mismatched files, a job too large for the tab, trajectories too short.
+    #[wasm_bindgen(js_name = loadDataset, unchecked_return_type = "DatasetSummary")]
+    pub fn load_dataset(
+        &self,
+        topology_name: String,
+        topology: Vec<u8>,
+        #[wasm_bindgen(unchecked_param_type = "Blob[]")] files: &js_sys::Array,
+        #[wasm_bindgen(unchecked_param_type = "TrajectoryEntry[]")] entries: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "DataOptions")] options: JsValue,
+        batch_size: usize,
+    ) -> Result<JsValue, JsError> {
+        let options: DataOptions = from_js(options, "data options")?;
+        let files = self::files(topology_name, topology, files, entries)?;
+        let summary = self
+            .0
+            .load_dataset(files, &options, batch_size)
+            .map_err(js_error)?;
+        to_js(&summary)
+    }
+
+    /// Trains on the loaded dataset; `onEvent` receives every started/batch/epoch event.
+    /// The model stays in the session for prediction, explanation and saving.
+    ///
+    /// # Errors
+    /// No dataset, training errors (including "cancelled"), evaluation errors.
+    #[wasm_bindgen(unchecked_return_type = "TrainSummary")]
+    pub async fn train(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "TrainRequest")] request: JsValue,
+        #[wasm_bindgen(js_name = onEvent, unchecked_param_type = "(event: TrainEvent) => void")]
+        on_event: js_sys::Function,
+    ) -> Result<JsValue, JsError> {
+        let request: TrainRequest = from_js(request, "training request")?;
+        let mut report = |event: &Event| {
+            if let Ok(value) = to_js(event) {
+                let _ = on_event.call1(&JsValue::NULL, &value);
+            }
+        };
+        let host = Host::new(now).with_pause(pause);
+        let summary = self
+            .0
+            .train(&request, host, &mut report)
+            .await
+            .map_err(js_error)?;
+        to_js(&summary)
+    }
+
+    /// Asks a running `train` to stop after the current batch.
+    pub fn cancel(&self) {
+        self.0.cancel();
+    }
+
+    /// The current model as a `.molsig` file.
+    ///
+    /// # Errors
+    /// No model, or a parameter that cannot be read back.
+    #[wasm_bindgen(js_name = saveModel)]
+    pub async fn save_model(&self) -> Result<Vec<u8>, JsError> {
+        self.0.save_model().await.map_err(js_error)
+    }
+
+    /// Loads a `.molsig` file as the current model and returns its header: classes,
+    /// configuration, input options and the record of its run (settings, history, metrics,
+    /// split).
+    ///
+    /// # Errors
+    /// Not a molsig model, a newer format, truncation, shapes that do not fit the config.
+    #[wasm_bindgen(js_name = loadModel, unchecked_return_type = "CheckpointHeader")]
+    pub fn load_model(&self, name: &str, bytes: &[u8]) -> Result<JsValue, JsError> {
+        let header = self.0.load_model(name, bytes).map_err(js_error)?;
+        to_js(&header)
+    }
+
+    /// Predicts trajectories with the current model, reading them as its training data was
+    /// read. Labels are optional; ones the model does not know are reported as such.
+    ///
+    /// # Errors
+    /// No model, files that do not fit the model, reader errors.
+    #[wasm_bindgen(unchecked_return_type = "Predictions")]
+    pub async fn predict(
+        &self,
+        topology_name: String,
+        topology: Vec<u8>,
+        #[wasm_bindgen(unchecked_param_type = "Blob[]")] files: js_sys::Array,
+        #[wasm_bindgen(unchecked_param_type = "TrajectoryEntry[]")] entries: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let files = self::files(topology_name, topology, &files, entries)?;
+        let predictions = self.0.predict(files).await.map_err(js_error)?;
+        to_js(&predictions)
+    }
+
+    /// Explains trajectory `index` of the training data (`"training"`) or of the last
+    /// prediction (`"new"`): bead memberships and positions, couplings, attributions, and the
+    /// first frame as PDB for the viewer.
+    ///
+    /// # Errors
+    /// No model or data, an index out of range, or the interpretation pass.
+    #[wasm_bindgen(unchecked_return_type = "Explanation")]
+    pub async fn explain(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Source")] source: JsValue,
+        index: usize,
+    ) -> Result<JsValue, JsError> {
+        let source: Source = from_js(source, "source")?;
+        let explanation = self.0.explain(source, index).await.map_err(js_error)?;
+        to_js(&explanation)
+    }
 }
 
 /// Parses a manifest (CSV or JSON: topology, trajectory, label, group, split) into its entries.
 ///
 /// # Errors
 /// The manifest's error, with the line and column.
-#[wasm_bindgen(js_name = parseManifest)]
+#[wasm_bindgen(js_name = parseManifest, unchecked_return_type = "ManifestEntry[]")]
 pub fn parse_manifest(text: &str, name: &str) -> Result<JsValue, JsError> {
     let manifest = molsig_model::manifest::Manifest::parse(text, name)
-        .map_err(|e| JsError::new(&e.to_string()))?;
+        .map_err(|e| js_error(molsig_pipeline::Error::from(e)))?;
     to_js(&manifest.entries)
 }
 
-/// The device a benchmark runs on: the session's WebGPU device, or burn's CPU backend.
-fn bench_device(gpu: bool) -> Result<burn::tensor::Device, JsError> {
-    if !gpu {
-        return Ok(burn::tensor::Device::flex());
-    }
-    let backend = backend()?;
-    if backend.kind != "WebGPU" {
-        return Err(JsError::new(&format!(
-            "no WebGPU here: {}",
-            backend.fallback_reason.as_deref().unwrap_or("CPU backend")
-        )));
-    }
-    Ok(backend.device)
-}
+/// The benchmark page's measurements (not part of the session API): signature throughput and
+/// one training epoch, on WebGPU or the CPU.
+#[wasm_bindgen]
+pub struct Benchmarks(Backend);
 
-/// Benchmark page: mean seconds and paths per second of the signature of `batch` random-walk
-/// paths (`length` points, `channels` channels) at `depth`, on WebGPU (`gpu`) or the CPU.
-///
-/// # Errors
-/// No WebGPU when asked for it, or the signature's errors.
-#[wasm_bindgen(js_name = benchSignature)]
-pub async fn bench_signature(
-    gpu: bool,
-    batch: usize,
-    length: usize,
-    channels: usize,
-    depth: usize,
-    repeats: usize,
-) -> Result<JsValue, JsError> {
-    let device = bench_device(gpu)?;
-    let run = crate::bench::signature(&device, (batch, length, channels, depth), repeats, now)
-        .await
-        .map_err(|e| JsError::new(&e))?;
-    to_js(&run)
-}
+#[wasm_bindgen]
+impl Benchmarks {
+    /// Measurements on the worker's shared backend (see `Session.create`).
+    pub async fn create(gpu_unavailable: Option<String>) -> Benchmarks {
+        Benchmarks(Backend::shared(gpu_unavailable).await)
+    }
 
-/// Benchmark page: seconds of a training epoch on synthetic graphs, on WebGPU or the CPU.
-///
-/// # Errors
-/// No WebGPU when asked for it, or training errors.
-#[wasm_bindgen(js_name = benchEpoch)]
-pub async fn bench_epoch(
-    gpu: bool,
-    per_class: usize,
-    nodes: usize,
-    frames: usize,
-    beads: usize,
-) -> Result<JsValue, JsError> {
-    let device = bench_device(gpu)?;
-    let run = crate::bench::epoch(&device, per_class, nodes, frames, beads, now)
-        .await
-        .map_err(|e| JsError::new(&e))?;
-    to_js(&run)
+    fn device(&self, gpu: bool) -> Result<burn::tensor::Device, JsError> {
+        if !gpu {
+            return Ok(burn::tensor::Device::flex());
+        }
+        if self.0.kind != "WebGPU" {
+            return Err(JsError::new(&format!(
+                "no WebGPU here: {}",
+                self.0.fallback_reason.as_deref().unwrap_or("CPU backend")
+            )));
+        }
+        Ok(self.0.device.clone())
+    }
+
+    /// Mean seconds and paths per second of the signature of `batch` random-walk paths
+    /// (`length` points, `channels` channels) at `depth`, on WebGPU (`gpu`) or the CPU.
+    ///
+    /// # Errors
+    /// No WebGPU when asked for it, or the signature's errors.
+    #[wasm_bindgen(unchecked_return_type = "SignatureRun")]
+    pub async fn signature(
+        &self,
+        gpu: bool,
+        batch: usize,
+        length: usize,
+        channels: usize,
+        depth: usize,
+        repeats: usize,
+    ) -> Result<JsValue, JsError> {
+        let device = self.device(gpu)?;
+        let run = crate::bench::signature(&device, (batch, length, channels, depth), repeats, now)
+            .await
+            .map_err(js_error)?;
+        to_js(&run)
+    }
+
+    /// Seconds of a training epoch on synthetic graphs, on WebGPU or the CPU.
+    ///
+    /// # Errors
+    /// No WebGPU when asked for it, or training errors.
+    #[wasm_bindgen(unchecked_return_type = "EpochRun")]
+    pub async fn epoch(
+        &self,
+        gpu: bool,
+        per_class: usize,
+        nodes: usize,
+        frames: usize,
+        beads: usize,
+    ) -> Result<JsValue, JsError> {
+        let device = self.device(gpu)?;
+        let run = crate::bench::epoch(&device, per_class, nodes, frames, beads, now)
+            .await
+            .map_err(js_error)?;
+        to_js(&run)
+    }
 }

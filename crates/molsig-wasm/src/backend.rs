@@ -47,3 +47,46 @@ impl Backend {
         }
     }
 }
+
+/// A backend as the page shows it.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BackendInfo {
+    /// `"WebGPU"` or `"CPU"`.
+    pub kind: String,
+    /// The adapter's name (empty where the browser hides it).
+    pub adapter: String,
+    /// Why the GPU is not used, when it is not.
+    pub fallback_reason: Option<String>,
+}
+
+impl BackendInfo {
+    /// The description of `backend`.
+    #[must_use]
+    pub fn of(backend: &Backend) -> Self {
+        Self {
+            kind: backend.kind.into(),
+            adapter: backend.adapter.clone(),
+            fallback_reason: backend.fallback_reason.clone(),
+        }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+thread_local! {
+    /// The worker's one backend: burn's wgpu runtime cannot be initialised twice.
+    static SHARED: std::cell::RefCell<Option<Backend>> = const { std::cell::RefCell::new(None) };
+}
+
+#[cfg(target_arch = "wasm32")]
+impl Backend {
+    /// The worker's backend, picked by the first call ([`Backend::pick`]) and shared after.
+    pub async fn shared(gpu_unavailable: Option<String>) -> Self {
+        if let Some(backend) = SHARED.with(|b| b.borrow().clone()) {
+            return backend;
+        }
+        let backend = Self::pick(gpu_unavailable).await;
+        SHARED.with(|slot| *slot.borrow_mut() = Some(backend.clone()));
+        backend
+    }
+}

@@ -8,10 +8,13 @@ use molsig_model::data::Dataset;
 use molsig_model::model::ModelConfig;
 use molsig_model::synthetic::{GeneRegulatoryConfig, gene_regulatory};
 use molsig_model::train::{Control, Host, SampleSplit, train};
+use molsig_rng::SplitMix64;
 use serde::{Deserialize, Serialize};
 
+use crate::error::{Error, Result};
+
 /// Paths per second through the depth-`depth` signature.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SignatureRun {
     /// Paths per call.
@@ -39,20 +42,17 @@ pub async fn signature(
     run: (usize, usize, usize, usize),
     repeats: usize,
     now: fn() -> f64,
-) -> Result<SignatureRun, String> {
+) -> Result<SignatureRun> {
     let (batch, length, channels, depth) = run;
-    // A deterministic random walk: steps from a 64-bit LCG in [-0.5, 0.5).
-    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    // A deterministic random walk: steps uniform in [-0.5, 0.5).
+    let mut rng = SplitMix64::new(0x2545_f491_4f6c_dd1d);
     let mut values = Vec::with_capacity(batch * length * channels);
     let mut position = vec![0f32; channels];
     for _ in 0..batch {
         position.fill(0.0);
         for _ in 0..length {
             for p in &mut position {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1);
-                *p += ((state >> 40) as f32 / (1u64 << 24) as f32) - 0.5;
+                *p += rng.noise();
                 values.push(*p);
             }
         }
@@ -60,10 +60,10 @@ pub async fn signature(
     let paths = Tensor::<3>::from_data(TensorData::new(values, [batch, length, channels]), device);
     let call = |paths: Tensor<3>| async move {
         molsig_signature::gpu::signature(paths, depth)
-            .map_err(|e| e.to_string())?
+            .map_err(Error::Signature)?
             .into_data_async()
             .await
-            .map_err(|e| format!("reading the signature back failed: {e:?}"))
+            .map_err(|e| Error::Compute(format!("reading the signature back failed: {e:?}")))
     };
     call(paths.clone()).await?;
     let start = now();
@@ -84,7 +84,7 @@ pub async fn signature(
 
 /// Seconds of one training epoch of Deep Signature (`improved`) on the synthetic
 /// gene-regulatory data: the second of two epochs (the first compiles shaders and warms caches).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct EpochRun {
     /// Training samples (graphs).
@@ -114,19 +114,19 @@ pub async fn epoch(
     frames: usize,
     beads: usize,
     now: fn() -> f64,
-) -> Result<EpochRun, String> {
+) -> Result<EpochRun> {
     let config = GeneRegulatoryConfig {
         nodes,
         frames,
         ..GeneRegulatoryConfig::default()
     };
-    let samples = gene_regulatory(&config, per_class).map_err(|e| e.to_string())?;
-    let dataset = Dataset::from_synthetic(&samples).map_err(|e| e.to_string())?;
+    let samples = gene_regulatory(&config, per_class)?;
+    let dataset = Dataset::from_synthetic(&samples)?;
     let split = SampleSplit {
         train: (0..dataset.samples.len()).collect(),
         ..SampleSplit::default()
     };
-    let model = ModelConfig::named("improved", beads, 2).map_err(|e| e.to_string())?;
+    let model = ModelConfig::named("improved", beads, 2)?;
     let settings = TrainConfig {
         epochs: 2,
         batch_size: 8,
@@ -142,8 +142,7 @@ pub async fn epoch(
         Host::new(now),
         &mut |_| Control::Continue,
     ))
-    .await
-    .map_err(|e| e.to_string())?;
+    .await?;
     let seconds = |e: usize| trained.history.get(e).map_or(f64::NAN, |r| r.seconds);
     Ok(EpochRun {
         samples: dataset.samples.len(),

@@ -1,22 +1,37 @@
-//! Errors of the browser-facing pipeline; at the wasm boundary they become JS `Error`s.
+//! Errors of the JavaScript session; at the wasm boundary they become JS `Error`s whose message
+//! keeps the pipeline's context (file, line or frame, byte offset).
 
 /// Result alias for molsig-wasm.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// What can fail between the files a user dropped and the numbers the page shows.
+/// What can fail in a session call.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// A file could not be read or does not fit the others.
+    /// The pipeline's error, unchanged.
     #[error(transparent)]
-    Io(#[from] molsig_io::Error),
-    /// The topology's file name has an extension we do not read.
-    #[error("{0}: unsupported topology format, expected a .pdb or .gro file")]
-    UnsupportedTopology(String),
-    /// The selection name is not one we know.
+    Pipeline(#[from] molsig_pipeline::Error),
+    /// A step that needs an earlier one (a dataset before training, a model before predicting).
     #[error("{0}")]
-    Selection(String),
-    /// The tensor backend failed (device lost, out of memory, readback failed).
+    Missing(&'static str),
+    /// A named file (a model) that could not be used.
+    #[error("{name}: {source}")]
+    File {
+        /// The file's name as the user knows it.
+        name: String,
+        /// Why.
+        source: molsig_pipeline::Error,
+    },
+    /// The model's error outside the pipeline (benchmarks).
+    #[error(transparent)]
+    Model(#[from] molsig_model::Error),
+    /// The signature operation's error (benchmarks).
+    #[error(transparent)]
+    Signature(molsig_signature::Error),
+    /// The tensor backend failed (device lost, readback failed).
     #[error("compute backend failed: {0}")]
     Compute(String),
+    /// A value from JavaScript that is not what the API takes.
+    #[error("{0}")]
+    Argument(String),
 }

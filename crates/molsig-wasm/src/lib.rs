@@ -1,17 +1,18 @@
 //! molsig-wasm: the only crate that knows about JavaScript.
 //!
-//! Last Rust stage of the flow (io → signature → model → **wasm** → web). The pipeline itself
-//! ([`inspect`], [`session`], [`gyration`], [`backend`]) is plain Rust and tested natively; `api` and
-//! `blob_reader` wrap it for a Web Worker: files stream from the File API, the device is WebGPU
-//! when the browser offers an adapter and burn's CPU backend otherwise.
+//! Fifth stage of the flow (io → signature → model → pipeline → **wasm** → web). [`session`] is
+//! one page's engine over molsig-pipeline, in plain Rust and tested natively; `api` (wasm only)
+//! exposes it as the `Session` class, converting JS values with serde and typing them with the
+//! TypeScript declarations generated from the Rust types ([`typescript`]). Files stream from the
+//! File API (`blob_reader`); the device is WebGPU when the browser offers an adapter and burn's
+//! CPU backend otherwise ([`backend`]). [`bench`] backs the benchmark page, outside the session.
 #![warn(missing_docs)]
 
 pub mod backend;
 pub mod bench;
 pub mod error;
-pub mod gyration;
-pub mod inspect;
 pub mod session;
+pub mod typescript;
 
 #[cfg(target_arch = "wasm32")]
 mod api;

@@ -11,6 +11,7 @@
 use std::cell::RefCell;
 use std::io::Cursor;
 
+use burn::tensor::Device;
 use molsig_model::checkpoint::{self, CheckpointHeader};
 use molsig_model::config::TrainConfig;
 use molsig_model::data::{Dataset, InputOptions, Molecule};
@@ -204,8 +205,12 @@ async fn train_predict_reload(name: &str, backend: &Backend) {
         atoms: dataset.molecules[0].len(),
         selected_epoch: trained.selected_epoch,
         test_metrics: None,
+        training: Some(settings.clone()),
+        history: trained.history.clone(),
+        stopped_early: trained.stopped_early,
+        split: Vec::new(),
     };
-    let bytes = checkpoint::save(&trained.model, &header)
+    let bytes = checkpoint::save(&trained.model, &header, &Device::flex())
         .await
         .unwrap_or_else(|e| panic!("{what}: save failed: {e}"));
     let (loaded_header, loaded) = checkpoint::load(&bytes, &backend.device)
@@ -306,7 +311,7 @@ async fn graph_transformer_trains_on_webgpu() {
     Box::pin(train_predict_reload("graph-transformer", &gpu().await)).await;
 }
 
-/// Every model on the CPU backend (the browser's fallback); `reference` and GraphLSTM take over
+/// Every model on the CPU backend (the browser's fallback); `reference` and `GraphLSTM` take over
 /// a minute each on Chromium's software WebGPU, so on the GPU they are covered natively
 /// (molsig-model's `tests/model/backends.rs`, wgpu on lavapipe).
 #[wasm_bindgen_test]

@@ -5,8 +5,8 @@
 use std::cell::RefCell;
 
 use burn::prelude::*;
+use molsig_pipeline::inspect::{inspect, load_system};
 use molsig_wasm::backend::Backend;
-use molsig_wasm::inspect::{inspect, load_system};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
@@ -78,8 +78,8 @@ async fn garbage_trajectory_is_an_error() {
     assert!(err.to_string().contains("junk.xtc"), "{err}");
 }
 
-// Reference case A of `shared/reference/signatures/A_L10_C2_D4.json` (iisignature 0.24 and float64
-// autograd; a wasm test cannot read that folder): 10 points in R², depth 4.
+// Reference case A of `crates/molsig-signature/tests/fixtures/signatures/A_L10_C2_D4.json`
+// (iisignature 0.24 and float64 autograd; a wasm test cannot read files): 10 points in R², depth 4.
 /// The path, `[10, 2]`.
 #[allow(clippy::unreadable_literal)] // verbatim from the JSON
 const CASE_A_PATH: [f64; 20] = [
@@ -198,6 +198,7 @@ const CASE_A_GRADIENT: [f64; 20] = [
 ];
 
 /// Case A's log-signature (iisignature, Lyndon basis), its cotangent V and ∂⟨logsig, V⟩/∂X (pySigLib autograd, f64).
+#[allow(clippy::unreadable_literal)] // verbatim from the JSON
 const CASE_A_LOGSIG: [f64; 8] = [
     0.45002516233789996,
     0.8270221415725363,
@@ -208,6 +209,7 @@ const CASE_A_LOGSIG: [f64; 8] = [
     -0.048789748820406834,
     3.8022593214850904,
 ];
+#[allow(clippy::unreadable_literal)] // verbatim from the JSON
 const CASE_A_LOGSIG_COTANGENT: [f64; 8] = [
     0.6609566849082463,
     0.3689096085975171,
@@ -218,6 +220,7 @@ const CASE_A_LOGSIG_COTANGENT: [f64; 8] = [
     0.606810213833536,
     -1.7157160762327024,
 ];
+#[allow(clippy::unreadable_literal)] // verbatim from the JSON
 const CASE_A_LOGSIG_GRADIENT: [f64; 20] = [
     -0.75486828104202,
     3.9489432131936844,

@@ -1,12 +1,12 @@
 // Held-out metrics, the confusion matrix, per-trajectory predictions, and their exports.
-import type { Metrics, TrainSummary, TrajectoryPrediction, Explanation } from '../worker/protocol';
+import type { CheckpointHeader, Metrics, TrajectoryPrediction, Explanation } from '../worker/protocol';
 import { el } from './dom';
 
 const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
 
-/** Metrics as a definition list, or a note when there was no test set. */
-export function showMetrics(target: HTMLElement, summary: TrainSummary): void {
-  const m = summary.testMetrics;
+/** A model's held-out metrics as a definition list, or a note when there was no test set. */
+export function showMetrics(target: HTMLElement, model: CheckpointHeader): void {
+  const m = model.test_metrics;
   const rows: [string, string][] = m
     ? [
         ['Test accuracy', pct(m.accuracy)],
@@ -16,7 +16,8 @@ export function showMetrics(target: HTMLElement, summary: TrainSummary): void {
         ['Test samples', String(m.count)],
       ]
     : [['Test', 'no test trajectories (set a test share above 0)']];
-  rows.push(['Epoch kept', `${summary.selectedEpoch} of ${summary.history.length}${summary.stoppedEarly ? ' (stopped early)' : ''}`]);
+  const epochs = model.history.length ? ` of ${model.history.length}${model.stopped_early ? ' (stopped early)' : ''}` : '';
+  rows.push(['Epoch kept', `${model.selected_epoch}${epochs}`]);
   const list = el('dl', { id: 'metrics-list' });
   for (const [k, v] of rows) list.append(el('dt', {}, k), el('dd', {}, v));
   target.replaceChildren(list);
@@ -50,7 +51,7 @@ export function showPredictions(
   );
   const body = el('tbody');
   for (const p of predictions) {
-    const right = p.label === null ? '' : p.label === p.predicted ? '✓' : '✗';
+    const right = p.label === null ? '' : !p.labelKnown ? '(label not a model class)' : p.label === p.predicted ? '✓' : '✗';
     const show = el('button', { type: 'button', className: 'small' }, 'Show');
     show.setAttribute('aria-label', `Show ${p.name} on the molecule`);
     show.addEventListener('click', () => onSelect(p));

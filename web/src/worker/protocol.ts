@@ -1,153 +1,17 @@
 // Messages between the page and the compute worker. Each request carries an `id`; the worker
-// answers with the same id (a training run also sends `progress` messages with its id). Field
-// names of results mirror molsig-wasm's Rust types: camelCase where they are the wasm API's own,
-// snake_case inside molsig-model's training events and metrics.
+// answers with the same id (a training run also sends `progress` messages with its id). The
+// result types are not written here: they come from the declarations generated from the Rust
+// types (molsig-wasm's `molsig-types.d.ts`, inside wasm-bindgen's `molsig-wasm.d.ts`).
 
-/** Which device burn runs on, as molsig-wasm reports it. */
-export interface BackendInfo {
-  kind: 'WebGPU' | 'CPU';
-  adapter: string;
-  fallbackReason?: string | null;
-}
-
-/** molsig-model's `Metrics`. */
-export interface Metrics {
-  count: number;
-  accuracy: number;
-  balanced_accuracy: number;
-  f1: number;
-  roc_auc: number | null;
-  confusion: number[][];
-}
-
-export interface LossReport {
-  total: number;
-  classification: number;
-  temporal: number;
-  cut: number;
-  orthogonality: number;
-}
-
-/** molsig-model's `EpochReport`. */
-export interface EpochReport {
-  epoch: number;
-  epochs: number;
-  train_loss: LossReport;
-  train_metrics: Metrics | null;
-  validation_loss: LossReport | null;
-  validation_metrics: Metrics | null;
-  seconds: number;
-  eta_seconds: number;
-  best_epoch: number;
-}
-
-/** molsig-model's training `Event`. */
-export type TrainEvent =
-  | { type: 'started'; model: string; parameters: number; train_samples: number; validation_samples: number; batches: number }
-  | { type: 'batch'; epoch: number; batch: number; batches: number; loss: number }
-  | ({ type: 'epoch' } & EpochReport);
-
-export interface Plan {
-  points: number;
-  trajectories: { name: string; frames: number; samples: number }[];
-  dataBytes: number;
-  trainingBytes: number;
-}
-
-export interface DatasetSummary {
-  plan: Plan;
-  classes: string[];
-  samples: number;
-}
-
-export interface DataOptions {
-  selection: string;
-  frames: number;
-  stride: number;
-  /** Kabsch-align frames as they are read (only for the models that align). */
-  align: boolean;
-}
-
-export interface TrainRequest {
-  model: string;
-  beads: number;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  validation: number;
-  test: number;
-  seed: number;
-}
-
-export interface TrajectoryPrediction {
-  trajectory: number;
-  name: string;
-  part: 'train' | 'validation' | 'test' | 'new';
-  label: string | null;
-  predicted: string;
-  confidence: number;
-  probabilities: number[];
-  samples: number;
-}
-
-export interface TrainSummary {
-  history: EpochReport[];
-  selectedEpoch: number;
-  stoppedEarly: boolean;
-  testMetrics: Metrics | null;
-  predictions: TrajectoryPrediction[];
-  classes: string[];
-}
-
-/** molsig-wasm's `Explanation` (with molsig-model's `Interpretation` flattened in). */
-export interface Explanation {
-  name: string;
-  pdb: string;
-  pointLabels: string[];
-  beadPositions: number[];
-  firstFrame: number;
-  points: number;
-  beads: number;
-  frames: number;
-  assignments: number[];
-  bead_paths: number[];
-  couplings: number[];
-  attributions: number[];
-  assignment_entropy: number;
-  warning: string | null;
-}
-
-/** A checkpoint's header. */
-export interface ModelInfo {
-  format: number;
-  molsig_version: string;
-  model: { kind: string; preset?: string; beads?: number };
-  input: { selection: string; frames: number; stride: number };
-  classes: string[];
-  atoms: number;
-  selected_epoch: number;
-  test_metrics: Metrics | null;
-}
-
-/** molsig-wasm's `Inspection` (what the topology holds, and the selection's share of it). */
-export interface Inspection {
-  atoms: number;
-  residues: number;
-  bonds: number;
-  selection: string;
-  selected: number;
-  selectedBonds: number;
-  warnings: string[];
-  firstFramePdb: string;
-}
-
-export interface ManifestEntry {
-  topology: string;
-  trajectory: string;
-  label: string;
-  group: string | null;
-  split: string | null;
-}
+export type {
+  BackendInfo, CheckpointHeader, DataOptions, DatasetSummary, EpochReport, EpochRun, Explanation, Inspection,
+  LossReport, ManifestEntry, Metrics, Part, Plan, Predictions, SamplePrediction, SignatureRun, TrainEvent,
+  TrainRequest, TrainSummary, TrajectoryEntry, TrajectoryPrediction,
+} from './molsig-wasm.js';
+import type {
+  BackendInfo, CheckpointHeader, DataOptions, DatasetSummary, EpochRun, Explanation, Inspection, ManifestEntry,
+  Predictions, SignatureRun, TrainEvent, TrainRequest, TrainSummary,
+} from './molsig-wasm.js';
 
 /** The trajectory table as parallel columns (what `loadDataset` and `predict` take). */
 export interface Trajectories {
@@ -156,10 +20,6 @@ export interface Trajectories {
   labels: string[];
   groups: string[];
 }
-
-/** molsig-wasm's benchmark results (crates/molsig-wasm/src/bench.rs). */
-export interface SignatureRun { batch: number; length: number; channels: number; depth: number; repeats: number; seconds: number; pathsPerSecond: number }
-export interface EpochRun { samples: number; nodes: number; frames: number; beads: number; batchSize: number; warmUpSeconds: number; seconds: number }
 
 export type Request =
   | { type: 'init'; id: number }
@@ -184,8 +44,8 @@ export type Response =
   | { type: 'trained'; id: number; summary: TrainSummary }
   | { type: 'cancelling'; id: number }
   | { type: 'saved'; id: number; bytes: Uint8Array }
-  | { type: 'model'; id: number; info: ModelInfo }
-  | { type: 'predictions'; id: number; predictions: TrajectoryPrediction[] }
+  | { type: 'model'; id: number; info: CheckpointHeader }
+  | { type: 'predictions'; id: number; predictions: Predictions }
   | { type: 'explanation'; id: number; explanation: Explanation }
   | { type: 'signatureRun'; id: number; run: SignatureRun }
   | { type: 'epochRun'; id: number; run: EpochRun }

@@ -2,7 +2,7 @@
 // Trajectories stay as File handles and stream through molsig-wasm's FileReaderSync reader.
 // A `cancel` message is handled while training runs: molsig-wasm yields to this event loop
 // after every batch.
-import init, * as wasm from './molsig-wasm.js';
+import init, { Benchmarks, Session, parseManifest } from './molsig-wasm.js';
 import type * as P from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -32,79 +32,72 @@ async function probeWebGpu(): Promise<{ adapter?: string; unavailable?: string }
   }
 }
 
-const ready: Promise<P.BackendInfo> = (async () => {
+/** The worker's one session (and the benchmark page's measurements), made once. */
+const engine = (async () => {
   await init();
   const probe = await probeWebGpu();
-  const backend = (await wasm.initBackend(probe.unavailable)) as P.BackendInfo;
+  const session = await Session.create(probe.unavailable);
+  const backend = session.backend;
   // wgpu cannot see the adapter's name in browsers; the JS adapter info can.
   if (backend.kind === 'WebGPU' && !backend.adapter) backend.adapter = probe.adapter ?? 'unnamed adapter';
-  return backend;
+  return { session, backend, benchmarks: () => Benchmarks.create(probe.unavailable) };
 })();
 
 const bytes = async (file: File) => new Uint8Array(await file.arrayBuffer());
 
+/** The table's rows beside their files, as the session takes them. */
+const entries = (d: P.Trajectories) => d.files.map((f, i) => ({ name: f.name, label: d.labels[i] || undefined, group: d.groups[i] || undefined }));
+
 async function handle(request: P.Request): Promise<P.Response> {
   const id = request.id;
+  const { session, backend, benchmarks } = await engine;
   switch (request.type) {
     case 'init':
-      return { type: 'ready', id, backend: await ready };
+      return { type: 'ready', id, backend };
     case 'manifest': {
-      await ready;
-      const entries = wasm.parseManifest(await request.file.text(), request.file.name) as P.ManifestEntry[];
+      const entries = parseManifest(await request.file.text(), request.file.name);
       return { type: 'manifest', id, entries };
     }
     case 'inspect': {
-      await ready;
       const t = request.topology;
-      const result = (await wasm.inspect(t.name, await bytes(t), undefined, undefined, request.selection)) as P.Inspection;
+      const result = await session.inspect(t.name, await bytes(t), undefined, undefined, request.selection);
       return { type: 'inspection', id, result };
     }
     case 'load': {
-      await ready;
       const d = request.data;
-      const summary = wasm.loadDataset(d.topology.name, await bytes(d.topology), d.files, d.files.map((f) => f.name),
-        d.labels, d.groups, request.options, request.batchSize) as P.DatasetSummary;
+      const summary = session.loadDataset(d.topology.name, await bytes(d.topology), d.files, entries(d), request.options, request.batchSize);
       return { type: 'dataset', id, summary };
     }
     case 'train': {
-      await ready;
-      const summary = (await wasm.train(request.request, (event) =>
-        post({ type: 'progress', id, event: event as P.TrainEvent }))) as P.TrainSummary;
+      const summary = await session.train(request.request, (event) => post({ type: 'progress', id, event }));
       return { type: 'trained', id, summary };
     }
     case 'cancel':
-      wasm.cancel();
+      session.cancel();
       return { type: 'cancelling', id };
-    case 'save': {
-      const saved = await wasm.saveModel();
-      return { type: 'saved', id, bytes: saved };
-    }
+    case 'save':
+      return { type: 'saved', id, bytes: await session.saveModel() };
     case 'loadModel': {
-      await ready;
-      const info = wasm.loadModel(request.file.name, await bytes(request.file)) as P.ModelInfo;
+      const info = session.loadModel(request.file.name, await bytes(request.file));
       return { type: 'model', id, info };
     }
     case 'predict': {
-      await ready;
       const d = request.data;
-      const predictions = (await wasm.predict(d.topology.name, await bytes(d.topology), d.files,
-        d.files.map((f) => f.name), d.labels)) as P.TrajectoryPrediction[];
+      const predictions = await session.predict(d.topology.name, await bytes(d.topology), d.files, entries(d));
       return { type: 'predictions', id, predictions };
     }
     case 'explain': {
-      const explanation = (await wasm.explain(request.source, request.index)) as P.Explanation;
+      const explanation = await session.explain(request.source, request.index);
       return { type: 'explanation', id, explanation };
     }
     case 'benchSignature': {
-      await ready;
       const r = request;
-      const run = (await wasm.benchSignature(r.gpu, r.batch, r.length, r.channels, r.depth, r.repeats)) as P.SignatureRun;
+      const run = await (await benchmarks()).signature(r.gpu, r.batch, r.length, r.channels, r.depth, r.repeats);
       return { type: 'signatureRun', id, run };
     }
     case 'benchEpoch': {
-      await ready;
       const r = request;
-      const run = (await wasm.benchEpoch(r.gpu, r.perClass, r.nodes, r.frames, r.beads)) as P.EpochRun;
+      const run = await (await benchmarks()).epoch(r.gpu, r.perClass, r.nodes, r.frames, r.beads);
       return { type: 'epochRun', id, run };
     }
     default: {

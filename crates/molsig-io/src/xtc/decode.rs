@@ -540,14 +540,6 @@ mod tests {
         nums
     }
 
-    /// Tiny deterministic generator for test data.
-    fn lcg(state: &mut u64) -> u64 {
-        *state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        *state >> 11
-    }
-
     #[test]
     fn magicints_cube_to_about_their_index() {
         for (i, &m) in MAGICINTS.iter().enumerate().skip(FIRSTIDX) {
@@ -602,12 +594,12 @@ mod tests {
 
     #[test]
     fn bit_reader_mixed_widths_match_bitwise_reading() {
-        let mut state = 7;
-        let data: Vec<u8> = (0..300).map(|_| lcg(&mut state) as u8).collect();
+        let mut rng = molsig_rng::SplitMix64::new(7);
+        let data: Vec<u8> = (0..300).map(|_| rng.next_u64() as u8).collect();
         let mut br = BitReader::new(&data);
         let mut pos = 0usize;
         loop {
-            let n = (lcg(&mut state) % 57) as u32;
+            let n = rng.below(57) as u32;
             let got = br.bits(n);
             if pos + n as usize > data.len() * 8 {
                 assert_eq!(got, None);
@@ -624,16 +616,16 @@ mod tests {
 
     #[test]
     fn packed_triples_match_literal_receiveints() {
-        let mut state = 42;
-        let data: Vec<u8> = (0..64).map(|_| lcg(&mut state) as u8).collect();
+        let mut rng = molsig_rng::SplitMix64::new(42);
+        let data: Vec<u8> = (0..64).map(|_| (rng.next_u64() >> 11) as u8).collect();
         for _ in 0..20_000 {
-            let offset = (lcg(&mut state) % 64) as usize;
+            let offset = ((rng.next_u64() >> 11) % 64) as usize;
             let sizes = [
-                (lcg(&mut state) % 0xff_ffff) as u32 + 1,
-                (lcg(&mut state) % (1 << (lcg(&mut state) % 24 + 1))) as u32 + 1,
-                (lcg(&mut state) % (1 << (lcg(&mut state) % 24 + 1))) as u32 + 1,
+                ((rng.next_u64() >> 11) % 0xff_ffff) as u32 + 1,
+                ((rng.next_u64() >> 11) % (1 << ((rng.next_u64() >> 11) % 24 + 1))) as u32 + 1,
+                ((rng.next_u64() >> 11) % (1 << ((rng.next_u64() >> 11) % 24 + 1))) as u32 + 1,
             ];
-            let nbits = (lcg(&mut state) % 72) as u32 + 1;
+            let nbits = ((rng.next_u64() >> 11) % 72) as u32 + 1;
             let mut br = BitReader::new(&data);
             br.bits(offset as u32 / 2);
             br.bits(offset as u32 - offset as u32 / 2);
@@ -650,10 +642,10 @@ mod tests {
 
     #[test]
     fn reciprocal_division_is_exact() {
-        let mut state = 5;
+        let mut rng = molsig_rng::SplitMix64::new(5);
         let mut divisors: Vec<u32> = vec![1, 2, 3, 7, 8, 255, 256, 257, 0xff_ffff, 1 << 24];
         divisors.extend(MAGICINTS.iter().skip(FIRSTIDX));
-        divisors.extend((0..2000).map(|_| (lcg(&mut state) % (1 << 24)) as u32 + 1));
+        divisors.extend((0..2000).map(|_| ((rng.next_u64() >> 11) % (1 << 24)) as u32 + 1));
         let top = (1u64 << 56) - 1;
         for &d in &divisors {
             let div = Divisor::new(d);
@@ -669,8 +661,10 @@ mod tests {
                 top / d64 * d64,
                 top / d64 * d64 - 1,
             ];
-            ns.extend((0..200).map(|_| ((lcg(&mut state) << 20) ^ lcg(&mut state)) & top));
-            ns.extend((0..200).map(|_| lcg(&mut state) % (d64 * 1000)));
+            ns.extend(
+                (0..200).map(|_| (((rng.next_u64() >> 11) << 20) ^ (rng.next_u64() >> 11)) & top),
+            );
+            ns.extend((0..200).map(|_| (rng.next_u64() >> 11) % (d64 * 1000)));
             for n in ns {
                 assert_eq!(div.divrem(n), (n / d64, n % d64), "{n} / {d}");
             }
@@ -699,21 +693,21 @@ mod tests {
 
     #[test]
     fn decompress_never_panics_on_noise() {
-        let mut state = 3;
+        let mut rng = molsig_rng::SplitMix64::new(3);
         for round in 0..2_000 {
-            let len = (lcg(&mut state) % 200) as usize;
-            let data: Vec<u8> = (0..len).map(|_| lcg(&mut state) as u8).collect();
-            let min = [(lcg(&mut state) as i32), -5, 0];
+            let len = ((rng.next_u64() >> 11) % 200) as usize;
+            let data: Vec<u8> = (0..len).map(|_| (rng.next_u64() >> 11) as u8).collect();
+            let min = [((rng.next_u64() >> 11) as i32), -5, 0];
             let max = [
-                min[0].saturating_add((lcg(&mut state) % 1000) as i32),
+                min[0].saturating_add(((rng.next_u64() >> 11) % 1000) as i32),
                 5,
                 1 << (round % 31),
             ];
-            let idx = FIRSTIDX as i32 + (lcg(&mut state) % 64) as i32;
+            let idx = FIRSTIDX as i32 + ((rng.next_u64() >> 11) % 64) as i32;
             let Ok(p) = Params::new(min, max, idx) else {
                 continue;
             };
-            let natoms = (lcg(&mut state) % 500) as usize + 10;
+            let natoms = ((rng.next_u64() >> 11) % 500) as usize + 10;
             let mut sink = Collect(Vec::new());
             let r = decompress(&p, &data, natoms, natoms, &mut sink);
             if r.is_ok() {

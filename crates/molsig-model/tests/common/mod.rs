@@ -2,25 +2,19 @@
 #![allow(dead_code)]
 
 use burn::tensor::Device;
+use molsig_model::baselines::{
+    FrameChoice, FrameLstmConfig, GraphLstmConfig, GraphTransformerConfig,
+};
 use molsig_model::config::{Combiner, DeepSignatureConfig};
 use molsig_model::data::{Dataset, Molecule};
 use molsig_model::graph::Graph;
-use molsig_model::model::{
-    FrameLstmConfig, GraphLstmConfig, GraphTransformerConfig, Model, ModelConfig,
-};
+use molsig_model::model::{Model, ModelConfig};
+use molsig_rng::SplitMix64;
 
 /// Atoms of the test molecule.
 pub const ATOMS: usize = 12;
 /// Frames per sample.
 pub const FRAMES: usize = 16;
-
-/// Deterministic values in [−0.5, 0.5).
-pub fn noise(state: &mut u64) -> f32 {
-    *state = state
-        .wrapping_mul(6_364_136_223_846_793_005)
-        .wrapping_add(1_442_695_040_888_963_407);
-    ((*state >> 40) as f32 / (1_u64 << 24) as f32) - 0.5
-}
 
 /// A chain with a few cross-links.
 pub fn graph() -> Graph {
@@ -32,13 +26,13 @@ pub fn graph() -> Graph {
 
 /// A random walk around a random structure: `[frames, atoms, 3]`.
 pub fn trajectory(seed: u64, frames: usize, step: f32) -> Vec<f32> {
-    let mut state = seed;
-    let base: Vec<f32> = (0..ATOMS * 3).map(|_| noise(&mut state) * 2.0).collect();
+    let mut rng = SplitMix64::new(seed);
+    let base: Vec<f32> = (0..ATOMS * 3).map(|_| rng.noise() * 2.0).collect();
     let mut out = vec![0.0; frames * ATOMS * 3];
     let mut x = base;
     for t in 0..frames {
         for (i, v) in x.iter_mut().enumerate() {
-            *v += step * noise(&mut state);
+            *v += step * rng.noise();
             out[t * ATOMS * 3 + i] = *v;
         }
     }
@@ -97,7 +91,7 @@ pub fn all_models() -> Vec<ModelConfig> {
         ModelConfig::FrameLstm(FrameLstmConfig {
             hidden: 6,
             lstm_hidden: 8,
-            frames: molsig_model::model::FrameChoice::Both,
+            frames: FrameChoice::Both,
             classes: 2,
             dropout: 0.0,
         }),

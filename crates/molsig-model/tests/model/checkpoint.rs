@@ -23,6 +23,10 @@ fn header(model: ModelConfig) -> CheckpointHeader {
         atoms: common::ATOMS,
         selected_epoch: 3,
         test_metrics: None,
+        training: None,
+        history: Vec::new(),
+        stopped_early: false,
+        split: Vec::new(),
     }
 }
 
@@ -38,7 +42,8 @@ fn every_model_round_trips_to_the_same_predictions() {
         device.seed(3);
         let model = config.init(FRAMES, &device).expect("model");
         let before = probabilities(&model, &config, &data, &device);
-        let bytes = pollster::block_on(save(&model, &header(config.clone()))).expect("save");
+        let bytes =
+            pollster::block_on(save(&model, &header(config.clone()), &device)).expect("save");
         device.seed(99); // a fresh initialisation must be overwritten by the record
         let (h, loaded) = load(&bytes, &device).expect("load");
         assert_eq!(h, header(config.clone()));
@@ -56,7 +61,7 @@ fn damaged_and_mismatched_files_are_refused_clearly() {
     let device = Device::flex();
     let config = all_models().remove(0);
     let model = config.init(FRAMES, &device).expect("model");
-    let bytes = pollster::block_on(save(&model, &header(config.clone()))).expect("save");
+    let bytes = pollster::block_on(save(&model, &header(config.clone()), &device)).expect("save");
     let error = |b: &[u8]| load(b, &device).expect_err("must fail").to_string();
 
     assert!(error(b"PK\x03\x04 a zip file").contains("not a molsig model file"));
@@ -72,7 +77,7 @@ fn damaged_and_mismatched_files_are_refused_clearly() {
     // Another format version.
     let mut h = header(config.clone());
     h.format = FORMAT + 1;
-    let newer = pollster::block_on(save(&model, &h)).expect("save");
+    let newer = pollster::block_on(save(&model, &h, &device)).expect("save");
     assert!(
         error(&newer).contains(&format!("checkpoint format {}", FORMAT + 1)),
         "{}",
@@ -102,4 +107,42 @@ fn damaged_and_mismatched_files_are_refused_clearly() {
         "{}",
         error(&mismatched)
     );
+}
+
+/// A file written before the run record existed (format 1: no training, history or split) still
+/// loads, to the same parameters.
+#[test]
+fn format_one_files_still_load() {
+    let device = Device::flex();
+    let config = all_models().remove(0);
+    let model = config.init(FRAMES, &device).expect("model");
+    let mut h = header(config.clone());
+    h.format = 1;
+    let bytes = pollster::block_on(save(&model, &h, &device)).expect("save");
+    let (_, record) = read_header(&bytes).expect("header");
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&bytes[12..bytes.len() - record.len()]).expect("json");
+    let object = json.as_object_mut().expect("object");
+    for field in ["training", "history", "stopped_early", "split"] {
+        assert!(object.remove(field).is_some(), "{field} is written");
+    }
+    let old_header = serde_json::to_vec(&json).expect("json");
+    let mut old = b"MOLSIGCK".to_vec();
+    old.extend_from_slice(&u32::try_from(old_header.len()).expect("u32").to_le_bytes());
+    old.extend_from_slice(&old_header);
+    old.extend_from_slice(record);
+    let (loaded, _) = load(&old, &device).expect("a format 1 file loads");
+    assert_eq!(loaded, h);
+}
+
+/// A header length field far beyond the file is refused before anything is allocated.
+#[test]
+fn an_oversized_header_length_is_refused() {
+    let mut bytes = b"MOLSIGCK".to_vec();
+    bytes.extend_from_slice(&u32::MAX.to_le_bytes());
+    bytes.extend_from_slice(b"{}");
+    let error = read_header(&bytes).expect_err("must fail").to_string();
+    assert!(error.contains("header length"), "{error}");
+    let error = read_header(b"MOLSIG").expect_err("must fail").to_string();
+    assert!(error.contains("not a molsig model file"), "{error}");
 }

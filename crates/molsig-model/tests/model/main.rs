@@ -7,6 +7,5 @@ mod common;
 
 mod backends;
 mod checkpoint;
-mod demo;
 mod properties;
 mod training;

@@ -1,8 +1,6 @@
 //! The training loop's contract: progress events in order, cancellation at the next batch,
 //! a clear error when the loss stops being finite, and every model training end to end.
 
-use crate::common;
-
 use crate::common::{FRAMES, all_models, dataset, graph, trajectory};
 use burn::tensor::Device;
 use molsig_model::Error;
@@ -179,11 +177,9 @@ fn molecules_of_different_sizes_share_mini_batches() {
     // A second, smaller molecule: a 7-atom ring.
     let ring = Graph::new(7, (0..7).map(|i| [i, (i + 1) % 7])).expect("ring");
     let m = data.add_molecule(Molecule::from_graph("ring", ring));
-    let mut state = 5_u64;
+    let mut rng = molsig_rng::SplitMix64::new(5);
     for i in 0..4 {
-        let coords: Vec<f32> = (0..2 * FRAMES * 7 * 3)
-            .map(|_| common::noise(&mut state))
-            .collect();
+        let coords: Vec<f32> = (0..2 * FRAMES * 7 * 3).map(|_| rng.noise()).collect();
         data.add_trajectory(
             &format!("ring{i}"),
             m,

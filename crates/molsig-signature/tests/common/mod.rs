@@ -1,19 +1,30 @@
-//! The reference vectors of `shared/reference/signatures/` (iisignature, pySigLib and esig in
-//! float64; see its README), shared by the CPU and GPU tests.
+//! The reference vectors of `tests/fixtures/signatures/` (iisignature, pySigLib and esig in
+//! float64; see `tests/fixtures/README.md`), shared by the CPU and GPU tests.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-fn reference_dir() -> Option<PathBuf> {
-    let dir =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/signatures");
-    if dir.join("index.json").is_file() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: no reference vectors at {}", dir.display());
-        None
-    }
+/// The in-repository reference vectors.
+fn reference_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/signatures")
+}
+
+/// The JSON of `path`; a missing or unreadable fixture fails the test, naming the path.
+fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!(
+            "missing reference fixture {} ({e}); the vectors belong in the repository, \
+             see tests/fixtures/README.md",
+            path.display()
+        )
+    });
+    serde_json::from_str(&text).unwrap_or_else(|e| {
+        panic!(
+            "reference fixture {} is not valid JSON: {e}",
+            path.display()
+        )
+    })
 }
 
 pub struct Case {
@@ -50,23 +61,19 @@ fn flatten(v: &Value, out: &mut Vec<f64>) {
     }
 }
 
-/// Every case of the index, or none (with a message) when the folder is absent.
+/// Every case of the index. Panics, naming the path, when the index or a case file is missing,
+/// and when the index lists no case: a reference test never passes without its vectors.
 pub fn cases() -> Vec<Case> {
-    let Some(dir) = reference_dir() else {
-        return Vec::new();
-    };
-    let index: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("index.json")).expect("index"))
-            .expect("json");
-    index["cases"]
+    let dir = reference_dir();
+    let index_path = dir.join("index.json");
+    let index = read_json(&index_path);
+    let cases: Vec<Case> = index["cases"]
         .as_array()
-        .expect("cases")
+        .unwrap_or_else(|| panic!("{}: no `cases` array", index_path.display()))
         .iter()
         .map(|c| {
             let file = c["file"].as_str().expect("file");
-            let json: Value =
-                serde_json::from_str(&std::fs::read_to_string(dir.join(file)).expect("case"))
-                    .expect("json");
+            let json = read_json(&dir.join(file));
             let shape: Vec<usize> = json["shape"]
                 .as_array()
                 .expect("shape")
@@ -88,5 +95,11 @@ pub fn cases() -> Vec<Case> {
                 depth,
             }
         })
-        .collect()
+        .collect();
+    assert!(
+        !cases.is_empty(),
+        "{} lists no reference case",
+        index_path.display()
+    );
+    cases
 }

@@ -1,17 +1,21 @@
-//! The site's job, natively on the CPU backend: plan and read the demo dataset as the page sends
-//! it (files with labels), refuse a job that would not fit, train, cancel, predict per
-//! trajectory, explain one trajectory for the viewer, and predict the same after a checkpoint
-//! round trip.
+//! A user's job through the pipeline, natively on the CPU backend: plan and read the demo
+//! dataset (files with labels), refuse a job that would not fit, train, cancel, predict per
+//! trajectory, explain one trajectory for the viewer, and predict the same after a model-file
+//! round trip that keeps the record of the run.
 
 use std::io::Cursor;
 use std::path::Path;
 
 use burn::tensor::Device;
-use molsig_model::checkpoint;
+use molsig_model::checkpoint::Part;
 use molsig_model::train::{Control, Event, Host};
-use molsig_wasm::session::{
-    self, DataOptions, MEMORY_BUDGET, SessionModel, TrainRequest, TrajectoryFile,
+use molsig_pipeline::dataset::{Classes, Loaded, load};
+use molsig_pipeline::explain::explain;
+use molsig_pipeline::plan::{
+    BROWSER_MEMORY_BUDGET, DataOptions, Files, TopologyFile, TrajectoryFile, plan,
 };
+use molsig_pipeline::predict::predict;
+use molsig_pipeline::train::{TrainRequest, TrainSummary, TrainedModel, splits, train};
 
 const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../web/demo/dataset");
 
@@ -20,12 +24,23 @@ fn options() -> DataOptions {
         selection: "heavy".into(),
         frames: 50,
         stride: 50,
+        inter_residue_bonds: true,
         align: false,
     }
 }
 
 /// `count` trajectories of each class, read from disk as the page would hand them over.
-fn files(count: usize) -> Vec<TrajectoryFile<Cursor<Vec<u8>>>> {
+fn files(count: usize) -> Files<Cursor<Vec<u8>>> {
+    Files {
+        topologies: vec![TopologyFile {
+            name: "peptide.pdb".into(),
+            bytes: topology(),
+        }],
+        trajectories: trajectories(count),
+    }
+}
+
+fn trajectories(count: usize) -> Vec<TrajectoryFile<Cursor<Vec<u8>>>> {
     let mut out = Vec::new();
     for k in 1..=count {
         for class in ["low_friction", "high_friction"] {
@@ -36,6 +51,8 @@ fn files(count: usize) -> Vec<TrajectoryFile<Cursor<Vec<u8>>>> {
                 reader: Cursor::new(bytes),
                 label: class.into(),
                 group: String::new(),
+                split: None,
+                topology: 0,
             });
         }
     }
@@ -50,20 +67,49 @@ fn request() -> TrainRequest {
     TrainRequest {
         model: "improved".into(),
         beads: 3,
-        epochs: 2,
-        batch_size: 8,
-        learning_rate: 1e-3,
+        epochs: Some(2),
+        batch_size: Some(8),
+        learning_rate: Some(1e-3),
+        patience: None,
         validation: 0.2,
         test: 0.2,
         seed: 0,
     }
 }
 
+/// Plans and reads `files` for training.
+fn read(mut files: Files<Cursor<Vec<u8>>>, options: &DataOptions) -> Loaded {
+    let (molecules, _) = plan(&mut files, options, 8, None).expect("plans");
+    load(
+        molecules,
+        options,
+        Classes::FromLabels,
+        &mut files.trajectories,
+    )
+    .expect("loads")
+}
+
+/// Trains on the one grouped split, as the page does.
+fn run(
+    loaded: &Loaded,
+    request: &TrainRequest,
+    on_event: &mut dyn FnMut(&Event) -> Control,
+) -> molsig_pipeline::Result<(TrainedModel, TrainSummary)> {
+    let plan = splits(loaded, request, None)?.remove(0);
+    pollster::block_on(train(
+        loaded,
+        request,
+        &plan,
+        &Device::flex(),
+        Host::none(),
+        on_event,
+    ))
+}
+
 #[test]
 fn plan_counts_frames_and_samples_from_headers() {
     let mut f = files(2);
-    let (molecule, plan) =
-        session::plan("peptide.pdb", &topology(), &options(), 8, &mut f).expect("plans");
+    let (molecules, plan) = plan(&mut f, &options(), 8, None).expect("plans");
     // Heavy atoms of the peptide: every ATOM record whose element is not H.
     let text = String::from_utf8(topology()).expect("utf8");
     let heavy = text
@@ -72,7 +118,7 @@ fn plan_counts_frames_and_samples_from_headers() {
         .filter(|l| l.get(76..78).is_some_and(|e| e.trim() != "H"))
         .count();
     assert_eq!(plan.points, heavy);
-    assert_eq!(molecule.len(), heavy);
+    assert_eq!(molecules[0].len(), heavy);
     assert_eq!(plan.trajectories.len(), 4);
     for t in &plan.trajectories {
         assert_eq!(t.frames, 200, "{}", t.name);
@@ -88,19 +134,24 @@ fn plan_counts_frames_and_samples_from_headers() {
 fn a_job_too_large_is_refused_before_reading() {
     let mut f = files(1);
     // A batch so large that its activations alone exceed the budget (even for one point).
-    let batch = (MEMORY_BUDGET / (50 * 12 * 64)) as usize + 1;
-    let error =
-        session::plan("peptide.pdb", &topology(), &options(), batch, &mut f).expect_err("refused");
-    assert!(error.contains("more than the 3.00 GiB"), "{error}");
+    let batch = (BROWSER_MEMORY_BUDGET.bytes / (50 * 12 * 64)) as usize + 1;
+    let error = plan(&mut f, &options(), batch, Some(BROWSER_MEMORY_BUDGET))
+        .expect_err("refused")
+        .to_string();
+    assert!(
+        error.contains("more than the 3.00 GiB a browser tab can hold"),
+        "{error}"
+    );
     assert!(error.contains("smaller atom selection"), "{error}");
 }
 
 #[test]
 fn a_file_that_is_not_xtc_is_named() {
     let mut f = files(1);
-    f[1].reader = Cursor::new(topology());
-    let error =
-        session::plan("peptide.pdb", &topology(), &options(), 8, &mut f).expect_err("refused");
+    f.trajectories[1].reader = Cursor::new(topology());
+    let error = plan(&mut f, &options(), 8, None)
+        .expect_err("refused")
+        .to_string();
     assert!(error.contains("high_friction_01.xtc"), "{error}");
     assert!(error.contains("magic"), "{error}");
 }
@@ -111,13 +162,9 @@ fn aligned_data_is_aligned_once_and_refused_by_a_model_that_cannot_align() {
         align: true,
         ..options()
     };
-    let mut f = files(1);
-    let (molecule, _) =
-        session::plan("peptide.pdb", &topology(), &aligned, 8, &mut f).expect("plans");
-    let loaded = session::load(molecule.clone(), &aligned, None, &mut f).expect("loads");
-    assert!(loaded.aligned);
-    let mut plain = files(1);
-    let unaligned = session::load(molecule, &options(), None, &mut plain).expect("loads");
+    let loaded = read(files(1), &aligned);
+    assert!(loaded.options.align);
+    let unaligned = read(files(1), &options());
     let mut expected = unaligned.dataset.clone();
     expected.align_frames();
     assert_eq!(loaded.dataset.samples, expected.samples);
@@ -127,15 +174,9 @@ fn aligned_data_is_aligned_once_and_refused_by_a_model_that_cannot_align() {
         model: "frame-lstm".into(),
         ..request()
     };
-    let error = pollster::block_on(session::train_model(
-        &loaded,
-        &frame_lstm,
-        &Device::flex(),
-        Host::none(),
-        &mut |_: &Event| Control::Continue,
-    ))
-    .err()
-    .expect("refused");
+    let error = run(&loaded, &frame_lstm, &mut |_: &Event| Control::Continue)
+        .expect_err("refused")
+        .to_string();
     assert!(error.contains("read the files again"), "{error}");
 }
 
@@ -143,10 +184,7 @@ fn aligned_data_is_aligned_once_and_refused_by_a_model_that_cannot_align() {
 #[allow(clippy::too_many_lines)] // one session, step by step, as the page drives it
 fn train_predict_explain_and_reload() {
     let device = Device::flex();
-    let mut f = files(5);
-    let (molecule, _) =
-        session::plan("peptide.pdb", &topology(), &options(), 8, &mut f).expect("plans");
-    let loaded = session::load(molecule, &options(), None, &mut f).expect("loads");
+    let loaded = read(files(5), &options());
     assert_eq!(loaded.dataset.classes, ["high_friction", "low_friction"]);
     assert_eq!(loaded.dataset.samples.len(), 40);
 
@@ -158,62 +196,61 @@ fn train_predict_explain_and_reload() {
         }
         Control::Continue
     };
-    let error = pollster::block_on(session::train_model(
-        &loaded,
-        &request(),
-        &device,
-        Host::none(),
-        &mut cancel_after_one,
-    ))
-    .err()
-    .expect("cancelled");
+    let error = run(&loaded, &request(), &mut cancel_after_one).expect_err("cancelled");
     assert_eq!(batches, 1);
-    assert!(error.contains("cancel"), "{error}");
+    assert!(error.is_cancelled(), "{error}");
 
     let mut epochs = 0;
-    let (model, summary) = pollster::block_on(session::train_model(
-        &loaded,
-        &request(),
-        &device,
-        Host::none(),
-        &mut |e: &Event| {
-            if matches!(e, Event::Epoch(_)) {
-                epochs += 1;
-            }
-            Control::Continue
-        },
-    ))
+    let (model, summary) = run(&loaded, &request(), &mut |e: &Event| {
+        if matches!(e, Event::Epoch(_)) {
+            epochs += 1;
+        }
+        Control::Continue
+    })
     .expect("trains");
     assert_eq!(epochs, 2);
-    assert_eq!(summary.history.len(), 2);
-    assert_eq!(summary.predictions.len(), 10);
-    let parts: Vec<&str> = summary
-        .predictions
-        .iter()
-        .map(|p| p.part.as_str())
-        .collect();
+    let header = &summary.model;
+    assert_eq!(header.history.len(), 2);
+    assert_eq!(header.training.as_ref().map(|t| t.epochs), Some(2));
+    let trajectories = &summary.predictions.trajectories;
+    assert_eq!(trajectories.len(), 10);
+    assert_eq!(summary.predictions.samples.len(), 40);
+    let parts: Vec<Part> = trajectories.iter().map(|p| p.part).collect();
     assert_eq!(
-        parts.iter().filter(|&&p| p == "test").count(),
+        parts.iter().filter(|&&p| p == Part::Test).count(),
         2,
         "{parts:?}"
     );
     assert_eq!(
-        summary.test_metrics.as_ref().map(|m| m.count),
+        header.test_metrics.as_ref().map(|m| m.count),
         Some(8),
         "two test trajectories of four samples"
     );
-    for p in &summary.predictions {
+    // The split is recorded with each file's size and content hash (xxh3 of the bytes, checked
+    // against the hash of the file read again here).
+    assert_eq!(header.split.len(), 10);
+    for (record, p) in header.split.iter().zip(trajectories) {
+        assert_eq!((&record.name, record.part), (&p.name, p.part));
+        let bytes = std::fs::read(Path::new(DEMO).join(&record.name)).expect("demo file");
+        assert_eq!(record.bytes, bytes.len() as u64);
+        assert_eq!(
+            record.xxh3,
+            format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes))
+        );
+        assert_eq!(p.seen_in_training, Some(p.part), "{}", p.name);
+    }
+    for p in trajectories {
         assert_eq!(p.samples, 4);
         let total: f32 = p.probabilities.iter().sum();
         assert!((total - 1.0).abs() < 1e-5, "{p:?}");
         assert!(p.confidence >= 0.5);
         assert_eq!(p.label.as_deref(), Some(&p.name[..p.name.len() - 7]));
+        assert!(p.label_known);
     }
 
     // Explanation: memberships sum to one per point, bead positions are membership-weighted
     // means of the first frame's points (Å), and the PDB holds the selected points.
-    let e = pollster::block_on(session::explain(&model, &loaded.dataset, 3, &device))
-        .expect("explains");
+    let e = pollster::block_on(explain(&model, &loaded.dataset, 3, &device)).expect("explains");
     let (n, m) = (e.interpretation.points, e.interpretation.beads);
     assert_eq!(m, 3);
     let is_atom = |l: &&str| l.starts_with("ATOM") || l.starts_with("HETATM");
@@ -251,21 +288,13 @@ fn train_predict_explain_and_reload() {
         }
     }
 
-    // Save, load, predict the same trajectories: the same probabilities.
-    let bytes = pollster::block_on(checkpoint::save(&model.model, &model.header)).expect("saves");
-    let (header, reloaded) = checkpoint::load(&bytes, &device).expect("loads");
-    let reloaded = SessionModel {
-        model: reloaded,
-        header,
-    };
-    let again = pollster::block_on(session::predict_trajectories(
-        &reloaded,
-        &loaded.dataset,
-        &device,
-        |_| "new",
-    ))
-    .expect("predicts");
-    for (a, b) in summary.predictions.iter().zip(&again) {
+    // Save, load, predict the same trajectories: the same probabilities, and the run's record.
+    let bytes = pollster::block_on(model.save(&device)).expect("saves");
+    let reloaded = TrainedModel::load(&bytes, &device).expect("loads");
+    assert_eq!(&reloaded.header, header);
+    let again =
+        pollster::block_on(predict(&reloaded, &loaded, &device, |_| Part::New)).expect("predicts");
+    for (a, b) in trajectories.iter().zip(&again.trajectories) {
         assert_eq!(a.predicted, b.predicted);
         for (x, y) in a.probabilities.iter().zip(&b.probabilities) {
             assert!((x - y).abs() < 1e-6, "{} {x} vs {y}", a.name);

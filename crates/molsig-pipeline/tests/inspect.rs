@@ -1,4 +1,4 @@
-//! The skeleton pipeline natively on the bundled demo (real `OpenMM` output): counts from the
+//! The inspection natively on the bundled demo (real `OpenMM` output): counts from the
 //! files, radius of gyration against a plain loop over an independent read (molly), and the
 //! CPU and wgpu (lavapipe in CI) backends agreeing.
 #![cfg(not(target_arch = "wasm32"))]
@@ -6,7 +6,7 @@
 use std::io::Cursor;
 
 use burn::prelude::Device;
-use molsig_wasm::inspect::{Inspection, inspect, load_system};
+use molsig_pipeline::inspect::{Inspection, inspect, load_system};
 
 const PDB: &[u8] = include_bytes!("../../../web/demo/demo.pdb");
 const XTC: &[u8] = include_bytes!("../../../web/demo/demo.xtc");
@@ -112,4 +112,25 @@ fn mismatched_files_name_both_counts() {
         msg.contains("other.xtc has 10 atoms") && msg.contains(&system.topology.len().to_string()),
         "{msg}"
     );
+}
+
+/// What the page's inspection reports about a selection is what training reads: the same
+/// points and the same bonds, so a file that passes the check trains.
+#[test]
+fn inspection_and_training_select_the_same_graph() {
+    use molsig_model::data::{InputOptions, Molecule};
+    for selection in ["all", "heavy", "backbone", "ca", "residue-centroids"] {
+        let system = load_system("demo.pdb", PDB, selection).expect("topology");
+        let options = InputOptions {
+            selection: selection.into(),
+            ..InputOptions::default()
+        };
+        let molecule = Molecule::read(PDB, "demo.pdb", &options).expect("training reads it");
+        assert_eq!(molecule.len(), system.selected.len(), "{selection}");
+        assert_eq!(
+            molecule.graph.edges.len(),
+            system.selected.graph.num_bonds(),
+            "{selection}"
+        );
+    }
 }

@@ -1,21 +1,25 @@
-//! The crate's one random number generator: SplitMix64 (Steele, Lea & Flood, OOPSLA 2014).
+//! molsig-rng: molsig's one seeded random number generator, `SplitMix64` (Steele, Lea & Flood,
+//! OOPSLA 2014), for every crate, test, example and benchmark.
 //!
-//! Datasets, splits and folds must come out the same on every platform, in the browser and
-//! natively, from nothing but a seed: SplitMix64 is tiny, fast, has no dependencies and its
-//! stream is fully specified by the constants below. It is not cryptographic, and need not be.
+//! Datasets, splits, folds and test data must come out the same on every platform, in the
+//! browser and natively, from nothing but a seed: `SplitMix64` is tiny, fast, has no dependencies
+//! and its stream is fully specified by the constants below. It is not cryptographic, and need
+//! not be.
+#![warn(missing_docs)]
 
-/// SplitMix64: tiny, and the same stream on every platform.
+/// `SplitMix64`: tiny, and the same stream on every platform.
 #[derive(Debug, Clone)]
-pub(crate) struct SplitMix64(u64);
+pub struct SplitMix64(u64);
 
 impl SplitMix64 {
     /// A generator whose stream is determined by `seed`.
-    pub(crate) fn new(seed: u64) -> Self {
+    #[must_use]
+    pub fn new(seed: u64) -> Self {
         Self(seed)
     }
 
     /// The next 64 uniformly distributed bits.
-    pub(crate) fn next_u64(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -24,15 +28,30 @@ impl SplitMix64 {
     }
 
     /// Uniform in [0, 1), with 53 random bits (every value a multiple of 2⁻⁵³).
-    pub(crate) fn uniform(&mut self) -> f64 {
+    pub fn uniform(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1_u64 << 53) as f64
+    }
+
+    /// Uniform in [−1, 1), exactly representable (53 random bits).
+    pub fn symmetric(&mut self) -> f64 {
+        2.0 * self.uniform() - 1.0
+    }
+
+    /// Uniform in [`lo`, `hi`) as `f32`.
+    pub fn range(&mut self, lo: f32, hi: f32) -> f32 {
+        lo + (hi - lo) * self.uniform() as f32
+    }
+
+    /// Uniform in [−0.5, 0.5) as `f32`: small noise for test trajectories and benchmarks.
+    pub fn noise(&mut self) -> f32 {
+        (self.uniform() - 0.5) as f32
     }
 
     /// Uniform in `0..n`, without modulo bias (Lemire's multiply-and-reject, ACM TOMACS 2019).
     ///
     /// # Panics
     /// If `n` is 0 (an empty range has no element to return).
-    pub(crate) fn below(&mut self, n: u64) -> u64 {
+    pub fn below(&mut self, n: u64) -> u64 {
         assert!(n > 0, "SplitMix64::below(0): empty range");
         // 2⁶⁴ mod n: products whose low half falls below it would over-represent some outputs.
         let threshold = n.wrapping_neg() % n;
@@ -46,7 +65,7 @@ impl SplitMix64 {
 
     /// Shuffles `items` in place, every permutation equally likely (Fisher–Yates, Durstenfeld's
     /// in-place form: swap each position from the back with a uniformly chosen earlier one).
-    pub(crate) fn shuffle<T>(&mut self, items: &mut [T]) {
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
         for i in (1..items.len()).rev() {
             let j = self.below(i as u64 + 1) as usize;
             items.swap(i, j);

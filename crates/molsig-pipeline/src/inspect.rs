@@ -1,5 +1,6 @@
-//! The skeleton's pipeline: topology + trajectory bytes → counts, selection, radius of gyration
-//! on the chosen burn device, and the first frame as PDB for the viewer.
+//! A first look at dropped files: topology + trajectory bytes → counts, the selection (made as
+//! training makes it), radius of gyration on the chosen burn device, and the first frame as PDB
+//! for the viewer.
 //!
 //! Frames stream through one caller-owned buffer in batches, so only the selected atoms of one
 //! batch are ever in memory, whatever the trajectory's size.
@@ -13,8 +14,8 @@ use molsig_io::xtc::XtcReader;
 use molsig_io::{Frame, Topology, gro, pdb};
 use serde::Serialize;
 
-use crate::error::{Error, Result};
 use crate::gyration::{frames_to_tensor, radius_of_gyration};
+use crate::{Error, Result};
 
 /// Frames packed into one tensor per burn call: large enough to amortise dispatch, small
 /// enough (≈ 256 × 2k atoms × 12 B = 6 MB) to stay far below WebGPU's binding limits.
@@ -37,7 +38,7 @@ pub struct System {
 }
 
 /// What the page shows after loading files.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Inspection {
     /// Atoms in the topology.
@@ -69,9 +70,7 @@ pub struct Inspection {
 /// # Errors
 /// Unknown extension, unreadable file, or a selection that matches nothing.
 pub fn load_system(name: &str, bytes: &[u8], selection: &str) -> Result<System> {
-    let selection: Selection = selection
-        .parse()
-        .map_err(|e: molsig_io::Error| Error::Selection(e.to_string()))?;
+    let selection: Selection = selection.parse()?;
     let extension = std::path::Path::new(name)
         .extension()
         .and_then(|e| e.to_str())
@@ -86,7 +85,8 @@ pub fn load_system(name: &str, bytes: &[u8], selection: &str) -> Result<System> 
         source_name: name.to_owned(),
     })?;
     let bonds = molsig_io::bonds::infer_bonds(&file.topology, first, &BondOptions::default());
-    // Positions let CA-only models link consecutive residues by distance.
+    // Positions let CA-only models link consecutive residues by distance, as in training
+    // (`Molecule::read` with inter-residue bonds, the default).
     let selected = molsig_io::selection::select_with_positions(
         &file.topology,
         &bonds,

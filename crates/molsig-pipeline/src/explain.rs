@@ -1,0 +1,92 @@
+//! One trajectory explained for the viewer: its first sample's bead memberships, bead paths,
+//! couplings and attributions, with the first frame as PDB text.
+
+use burn::tensor::Device;
+use molsig_model::data::{Dataset, Sample, Trajectory};
+use molsig_model::interpret::{Interpretation, interpret};
+use serde::Serialize;
+
+use crate::train::TrainedModel;
+use crate::{Error, Result};
+
+/// One trajectory explained, ready for the viewer.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Explanation {
+    /// Trajectory name.
+    pub name: String,
+    /// First frame of the explained sample as PDB text (the selected points only, Å).
+    pub pdb: String,
+    /// One label per point (`A:ALA12:CA`).
+    pub point_labels: Vec<String>,
+    /// Beads' positions at every frame of the sample, `[frames, beads, 3]` in Å: the
+    /// membership-weighted mean of the points (the interpretation's bead paths), in the same
+    /// frame as `pdb`.
+    pub bead_positions: Vec<f32>,
+    /// Frame numbers of the sample in its trajectory.
+    pub first_frame: usize,
+    /// The model's interpretation (assignments, couplings, attributions, warning).
+    #[serde(flatten)]
+    pub interpretation: Interpretation,
+}
+
+/// Explains the first sample of trajectory `trajectory` (aligned first if the model aligns).
+///
+/// # Errors
+/// No such trajectory or sample, or the interpretation's forward/backward pass.
+pub async fn explain(
+    model: &TrainedModel,
+    dataset: &Dataset,
+    trajectory: usize,
+    device: &Device,
+) -> Result<Explanation> {
+    let sample = dataset
+        .samples
+        .iter()
+        .position(|s| s.trajectory == trajectory)
+        .ok_or_else(|| Error::Input(format!("trajectory {trajectory} has no samples")))?;
+    // A dataset of that one sample: aligning it (as the model expects) costs nothing extra, and
+    // re-aligning an already aligned sample leaves it as it is.
+    let mut single = Dataset::new(dataset.classes.clone(), dataset.frames);
+    let m = single.add_molecule(dataset.molecules[dataset.molecule_of(sample)].clone());
+    single.trajectories.push(Trajectory {
+        molecule: m,
+        ..dataset.trajectories[trajectory].clone()
+    });
+    single.samples.push(Sample {
+        trajectory: 0,
+        ..dataset.samples[sample].clone()
+    });
+    if model.header.model.aligns_frames() {
+        single.align_frames();
+    }
+    let dataset = &single;
+    let sample = 0;
+    let interpretation = Box::pin(interpret(
+        &model.model,
+        &model.header.model,
+        dataset,
+        sample,
+        device,
+    ))
+    .await?;
+    let s = &dataset.samples[sample];
+    let molecule = &dataset.molecules[dataset.molecule_of(sample)];
+    let (n, t) = (molecule.len(), dataset.frames);
+    let first: Vec<[f32; 3]> = (0..n)
+        .map(|i| {
+            let k = i * t * 3;
+            [s.coordinates[k], s.coordinates[k + 1], s.coordinates[k + 2]]
+        })
+        .collect();
+    // The interpretation's bead paths are in nm; the viewer's PDB is in Å.
+    let bead_positions = interpretation.bead_paths.iter().map(|v| v * 10.0).collect();
+    Ok(Explanation {
+        name: dataset.trajectories[0].name.clone(),
+        pdb: molecule.pdb(&first)?,
+        point_labels: molecule.labels.clone(),
+        bead_positions,
+        first_frame: s.start_frame,
+        interpretation,
+    })
+}

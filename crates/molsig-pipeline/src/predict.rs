@@ -1,0 +1,148 @@
+//! Prediction against the model's own classes: every sample's class probabilities, and each
+//! trajectory's answer as the mean over its samples. Labels are reported as the user wrote
+//! them; one the model does not know is flagged, never re-indexed.
+
+use burn::tensor::Device;
+use molsig_model::checkpoint::Part;
+use molsig_model::metrics::argmax;
+use serde::Serialize;
+
+use crate::Result;
+use crate::dataset::Loaded;
+use crate::train::{TrainedModel, seen_in_training};
+
+/// Samples per forward pass when predicting.
+const BATCH: usize = 16;
+
+/// One trajectory's prediction: the mean of its samples' class probabilities.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TrajectoryPrediction {
+    /// Index among the predicted trajectories.
+    pub trajectory: usize,
+    /// File name.
+    pub name: String,
+    /// The part of the split it was in; `new` for prediction-only data.
+    pub part: Part,
+    /// The user's label, if any, as written.
+    pub label: Option<String>,
+    /// The label is one of the model's classes.
+    pub label_known: bool,
+    /// The model's training data held a file of the same size and content hash, in this part.
+    pub seen_in_training: Option<Part>,
+    /// Most probable class (one of the model's).
+    pub predicted: String,
+    /// Its mean probability.
+    pub confidence: f32,
+    /// Mean probability of every class, in the model's class order.
+    pub probabilities: Vec<f32>,
+    /// Samples averaged.
+    pub samples: usize,
+}
+
+/// One sample's prediction.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SamplePrediction {
+    /// Index of its trajectory among the predicted ones.
+    pub trajectory: usize,
+    /// Its trajectory's file name.
+    pub name: String,
+    /// First frame of the sample in its trajectory.
+    pub start_frame: usize,
+    /// The user's label, if any, as written.
+    pub label: Option<String>,
+    /// Most probable class.
+    pub predicted: String,
+    /// Its probability.
+    pub confidence: f32,
+    /// Probability of every class, in the model's class order.
+    pub probabilities: Vec<f32>,
+}
+
+/// Every trajectory's and sample's prediction, with the model's classes.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Predictions {
+    /// The model's classes: the order of every `probabilities`.
+    pub classes: Vec<String>,
+    /// One per trajectory, in input order.
+    pub trajectories: Vec<TrajectoryPrediction>,
+    /// One per sample, grouped by trajectory.
+    pub samples: Vec<SamplePrediction>,
+}
+
+/// Predicts every sample of `loaded` (read with the model's options, frames aligned if it
+/// aligns) and aggregates per trajectory; `part` names each trajectory's part of the split.
+///
+/// # Errors
+/// A molecule the model cannot read (point count), or the forward pass.
+pub async fn predict(
+    model: &TrainedModel,
+    loaded: &Loaded,
+    device: &Device,
+    part: impl Fn(usize) -> Part,
+) -> Result<Predictions> {
+    let header = &model.header;
+    let dataset = &loaded.dataset;
+    for molecule in &dataset.molecules {
+        header.check_molecule(molecule)?;
+    }
+    let all: Vec<usize> = (0..dataset.samples.len()).collect();
+    let p = molsig_model::train::predict(&model.model, &header.model, dataset, &all, BATCH, device)
+        .await?;
+    let classes = &header.classes;
+    let k = classes.len();
+    let label_of = |t: usize| loaded.labels.get(t).filter(|l| !l.is_empty()).cloned();
+    let mut samples = Vec::with_capacity(dataset.samples.len());
+    let mut sums = vec![vec![0_f32; k]; dataset.trajectories.len()];
+    let mut counts = vec![0_usize; dataset.trajectories.len()];
+    for (row, sample) in p.chunks(k.max(1)).zip(&dataset.samples) {
+        let t = sample.trajectory;
+        counts[t] += 1;
+        for (s, v) in sums[t].iter_mut().zip(row) {
+            *s += v;
+        }
+        let best = argmax(row);
+        samples.push(SamplePrediction {
+            trajectory: t,
+            name: dataset.trajectories[t].name.clone(),
+            start_frame: sample.start_frame,
+            label: label_of(t),
+            predicted: classes[best].clone(),
+            confidence: row[best],
+            probabilities: row.to_vec(),
+        });
+    }
+    let trajectories = dataset
+        .trajectories
+        .iter()
+        .enumerate()
+        .map(|(t, trajectory)| {
+            let n = counts[t].max(1) as f32;
+            let probabilities: Vec<f32> = sums[t].iter().map(|s| s / n).collect();
+            let best = argmax(&probabilities);
+            let label = label_of(t);
+            TrajectoryPrediction {
+                trajectory: t,
+                name: trajectory.name.clone(),
+                part: part(t),
+                label_known: label.as_ref().is_some_and(|l| classes.contains(l)),
+                label,
+                seen_in_training: loaded
+                    .files
+                    .get(t)
+                    .and_then(|f| seen_in_training(header, f.bytes, &f.xxh3)),
+                predicted: classes[best].clone(),
+                confidence: probabilities[best],
+                probabilities,
+                samples: counts[t],
+            }
+        })
+        .collect();
+    Ok(Predictions {
+        classes: classes.clone(),
+        trajectories,
+        samples,
+    })
+}

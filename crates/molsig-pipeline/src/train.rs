@@ -1,0 +1,255 @@
+//! Training as every front end runs it: the model and schedule from a request, the split (fixed
+//! by a manifest, k-fold, or grouped and stratified), training with events and cancel, held-out
+//! evaluation, per-trajectory answers, and the model file's header with the run's record.
+
+use burn::tensor::Device;
+use molsig_model::checkpoint::{self, CheckpointHeader, Part, RecordedTrajectory};
+use molsig_model::config::TrainConfig;
+use molsig_model::data::Molecule;
+use molsig_model::model::{Model, ModelConfig};
+use molsig_model::split::{SplitPlan, explicit_split, grouped_k_fold, grouped_split};
+use molsig_model::train::{self as trainer, Control, Event, Host, SampleSplit, evaluate};
+use serde::{Deserialize, Serialize};
+
+use crate::dataset::Loaded;
+use crate::predict::{Predictions, predict};
+use crate::{Error, Result};
+
+/// The model and training settings a user picks. Unset values take the preset's defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TrainRequest {
+    /// `improved`, `reference`, `frame-lstm`, `graph-lstm` or `graph-transformer`.
+    pub model: String,
+    /// Beads (coarse-grained clusters).
+    pub beads: usize,
+    /// Training epochs (at most; early stopping may end sooner).
+    #[serde(default)]
+    #[ts(optional)]
+    pub epochs: Option<usize>,
+    /// Samples per optimiser step.
+    #[serde(default)]
+    #[ts(optional)]
+    pub batch_size: Option<usize>,
+    /// Adam's learning rate.
+    #[serde(default)]
+    #[ts(optional)]
+    pub learning_rate: Option<f64>,
+    /// Stop after this many epochs without validation improvement.
+    #[serde(default)]
+    #[ts(optional)]
+    pub patience: Option<usize>,
+    /// Fraction of trajectories (groups) held out for validation.
+    pub validation: f64,
+    /// Fraction held out for testing.
+    pub test: f64,
+    /// Seeds the split, the initial weights and the batch order.
+    #[ts(type = "number")]
+    pub seed: u64,
+}
+
+/// A trained or loaded model with its header (configuration, classes, run record).
+#[derive(Debug)]
+pub struct TrainedModel {
+    /// The parameters (on the session's device, no autodiff).
+    pub model: Model,
+    /// What the model file stores besides the parameters.
+    pub header: CheckpointHeader,
+}
+
+impl TrainedModel {
+    /// Reads a `.molsig` file onto `device`.
+    ///
+    /// # Errors
+    /// Not a molsig model, a newer format, truncation, or shapes that do not fit the config.
+    pub fn load(bytes: &[u8], device: &Device) -> Result<Self> {
+        let (header, model) = checkpoint::load(bytes, device)?;
+        Ok(Self { model, header })
+    }
+
+    /// The `.molsig` file; parameters are read back through `host` (a CPU device).
+    ///
+    /// # Errors
+    /// A parameter that cannot be read back or encoded.
+    pub async fn save(&self, host: &Device) -> Result<Vec<u8>> {
+        Ok(checkpoint::save(&self.model, &self.header, host).await?)
+    }
+}
+
+/// What a training run reports: the model file's header (settings, history, metrics, split)
+/// and every trajectory's and sample's prediction.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TrainSummary {
+    /// The header of the model file this run writes.
+    pub model: CheckpointHeader,
+    /// Every trajectory and sample, predicted, with the part of the split it was in.
+    pub predictions: Predictions,
+}
+
+/// The model configuration and schedule of a request, checked against the data.
+///
+/// # Errors
+/// Missing labels, fewer than two classes, an unknown model, or aligned data for a model that
+/// cannot align.
+pub fn configure(loaded: &Loaded, request: &TrainRequest) -> Result<(ModelConfig, TrainConfig)> {
+    let dataset = &loaded.dataset;
+    if let Some(t) = dataset.trajectories.iter().find(|t| t.label.is_none()) {
+        return Err(Error::Input(format!(
+            "{} has no label: give every trajectory a class, or remove it and use it for \
+             prediction after training",
+            t.name
+        )));
+    }
+    if dataset.classes.len() < 2 {
+        return Err(Error::Input(format!(
+            "training needs at least two classes; the labels give {:?}",
+            dataset.classes
+        )));
+    }
+    let mut config = ModelConfig::named(&request.model, request.beads, dataset.classes.len())?;
+    config.set_alignment(loaded.options.align);
+    if config.aligns_frames() != loaded.options.align {
+        return Err(Error::Input(format!(
+            "the {} model does not align frames, but these were aligned when read; read the \
+             files again without alignment",
+            request.model
+        )));
+    }
+    let mut settings = config.default_training();
+    settings.epochs = request.epochs.unwrap_or(settings.epochs);
+    settings.batch_size = request.batch_size.unwrap_or(settings.batch_size);
+    settings.learning_rate = request.learning_rate.unwrap_or(settings.learning_rate);
+    settings.patience = request.patience.or(settings.patience);
+    settings.seed = request.seed;
+    Ok((config, settings))
+}
+
+/// The splits to train on: the manifest's fixed split if it gives one, else `folds`-fold
+/// cross-validation, else one grouped, stratified split. The request is checked against the
+/// data first, so its errors come before any about the split.
+///
+/// # Errors
+/// [`configure`]'s errors, or a split that cannot be made (too few groups per class, a fixed
+/// split without training data).
+pub fn splits(
+    loaded: &Loaded,
+    request: &TrainRequest,
+    folds: Option<usize>,
+) -> Result<Vec<SplitPlan>> {
+    configure(loaded, request)?;
+    let groups = loaded.dataset.groups();
+    let labels = loaded.dataset.trajectory_labels();
+    Ok(if let Some(k) = folds {
+        grouped_k_fold(&groups, &labels, k, request.validation, request.seed)?
+    } else if loaded.splits.iter().any(Option::is_some) {
+        vec![explicit_split(&loaded.splits, &groups)?]
+    } else {
+        vec![grouped_split(
+            &groups,
+            &labels,
+            request.validation,
+            request.test,
+            request.seed,
+        )?]
+    })
+}
+
+/// The part of `plan` trajectory `t` is in.
+#[must_use]
+pub fn part_of(plan: &SplitPlan, t: usize) -> Part {
+    if plan.test.contains(&t) {
+        Part::Test
+    } else if plan.validation.contains(&t) {
+        Part::Validation
+    } else {
+        Part::Train
+    }
+}
+
+/// Trains on one split, evaluates the held-out test trajectories, predicts every trajectory and
+/// writes the header that records the run. `host` supplies the clock and the pause that lets a
+/// browser worker see a cancel request; `on_event` sees every event and may cancel.
+///
+/// # Errors
+/// [`configure`]'s errors, training errors (cancelled, diverged), and evaluation errors.
+pub async fn train(
+    loaded: &Loaded,
+    request: &TrainRequest,
+    plan: &SplitPlan,
+    device: &Device,
+    host: Host,
+    on_event: &mut dyn FnMut(&Event) -> Control,
+) -> Result<(TrainedModel, TrainSummary)> {
+    let (config, settings) = configure(loaded, request)?;
+    let dataset = &loaded.dataset;
+    let split = SampleSplit::from_trajectories(dataset, plan);
+    let trained = Box::pin(trainer::train(
+        dataset, &split, &config, &settings, device, host, on_event,
+    ))
+    .await?;
+    let test_metrics = if split.test.is_empty() {
+        None
+    } else {
+        evaluate(
+            &trained.model,
+            &config,
+            dataset,
+            &split.test,
+            settings.batch_size,
+            device,
+        )
+        .await?
+        .metrics
+    };
+    let record = dataset
+        .trajectories
+        .iter()
+        .enumerate()
+        .map(|(t, trajectory)| {
+            let file = loaded.files.get(t);
+            RecordedTrajectory {
+                name: trajectory.name.clone(),
+                part: part_of(plan, t),
+                label: loaded.labels.get(t).cloned().unwrap_or_default(),
+                bytes: file.map_or(0, |f| f.bytes),
+                xxh3: file.map(|f| f.xxh3.clone()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    let header = CheckpointHeader {
+        format: checkpoint::FORMAT,
+        molsig_version: env!("CARGO_PKG_VERSION").into(),
+        model: config,
+        input: loaded.options.input(),
+        classes: dataset.classes.clone(),
+        atoms: dataset.molecules.first().map_or(0, Molecule::len),
+        selected_epoch: trained.selected_epoch,
+        test_metrics,
+        training: Some(settings),
+        history: trained.history,
+        stopped_early: trained.stopped_early,
+        split: record,
+    };
+    let model = TrainedModel {
+        model: trained.model,
+        header,
+    };
+    let predictions = predict(&model, loaded, device, |t| part_of(plan, t)).await?;
+    let summary = TrainSummary {
+        model: model.header.clone(),
+        predictions,
+    };
+    Ok((model, summary))
+}
+
+/// Whether a trajectory was part of a model's training data, judged by size and content hash
+/// (names may differ): its recorded part, or `None`.
+#[must_use]
+pub fn seen_in_training(header: &CheckpointHeader, bytes: u64, xxh3: &str) -> Option<Part> {
+    header
+        .split
+        .iter()
+        .find(|r| r.bytes == bytes && r.xxh3 == xxh3)
+        .map(|r| r.part)
+}

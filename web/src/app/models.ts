@@ -1,0 +1,87 @@
+// Models once trained or loaded: saving one as a `.molsig` file, loading one back, predicting new
+// trajectories with it, and the per-trajectory results both training and prediction show — the
+// predictions table, and one trajectory explained on the molecule panel. Training shows its
+// results through here too, so this module imports only the shared state, never the table or
+// training modules (which import it).
+import type { CheckpointHeader, TrajectoryPrediction } from '../worker/protocol';
+import { $, bytes, download, say } from './dom';
+import { drawCurves } from './curves';
+import { kindOf } from './files';
+import { showConfusion, showMetrics, showPredictions } from './results';
+import { client, exportButtons, failed, input, modelStatus, panel, setBusy, state } from './state';
+
+/** Which results the worker explains from: the training run's, or the last prediction's. */
+export type Source = 'training' | 'new';
+
+/** Makes `model` the current one and shows its record: curves, held-out metrics, confusion. */
+export function showModel(model: CheckpointHeader) {
+  state.model = model;
+  state.hasModel = true;
+  state.history = model.history;
+  drawCurves();
+  showMetrics($('metrics'), model);
+  showConfusion($<HTMLTableElement>('confusion'), model.test_metrics, model.classes);
+}
+
+/** Shows `predictions` in the table (each row can be explained) and enables the exports. */
+export function showResults(predictions: TrajectoryPrediction[], classes: string[], source: Source) {
+  state.predictions = predictions;
+  state.classes = classes;
+  showPredictions($<HTMLTableElement>('predictions'), predictions, (p) => void explain(source, p));
+  for (const b of exportButtons) b.disabled = false;
+}
+
+/** Asks the worker to explain `p` and shows it on the molecule. */
+export async function explain(source: Source, p: TrajectoryPrediction) {
+  const r = await client.call({ type: 'explain', source, index: p.trajectory });
+  if (failed(r, modelStatus, `${p.name} could not be explained`) || r.type !== 'explanation') return;
+  try {
+    await panel.show(r.explanation);
+  } catch (e) {
+    say(modelStatus, `The viewer failed: ${String(e)}`, true);
+  }
+}
+
+export async function saveModel() {
+  setBusy(true);
+  const r = await client.call({ type: 'save' });
+  setBusy(false);
+  if (failed(r, modelStatus, 'The model could not be saved') || r.type !== 'saved') return;
+  download(new Blob([r.bytes as BlobPart], { type: 'application/octet-stream' }), `${$<HTMLSelectElement>('model').value}.molsig`);
+  say(modelStatus, `Saved the model (${bytes(r.bytes.byteLength)}).`);
+}
+
+export async function loadModel(file: File) {
+  setBusy(true);
+  const r = await client.call({ type: 'loadModel', file });
+  if (r.type === 'model') showModel(r.info);
+  setBusy(false);
+  if (failed(r, modelStatus, 'The model could not be loaded') || r.type !== 'model') return;
+  const m = r.info.model;
+  const preset = m.kind === 'deep_signature' ? ` (${m.preset})` : '';
+  const record = r.info.history.length ? `, trained ${r.info.history.length} epochs` : ' (no training record: an older model file)';
+  say(modelStatus, `Loaded ${file.name}: ${m.kind}${preset}, classes ${r.info.classes.join(', ')}, ${r.info.input.selection} atoms (${r.info.atoms}), ${r.info.input.frames}-frame samples${record}. Choose trajectories to predict.`);
+}
+
+/** Predicts the chosen trajectories (labels from the table where a row matches by name). */
+export async function predict() {
+  const chosen = [...(input('predict-files').files ?? [])];
+  const topology = chosen.find((f) => kindOf(f.name) === 'topology') ?? state.topology;
+  const files = chosen.filter((f) => kindOf(f.name) === 'trajectory');
+  if (!topology || files.length === 0) {
+    say(modelStatus, 'Choose XTC trajectories to predict (and their topology unless it is the one in the data table).', true);
+    return;
+  }
+  setBusy(true);
+  say(modelStatus, `Predicting ${files.length} trajectories…`);
+  const labels = files.map((f) => state.rows.find((r) => r.file.name === f.name)?.label ?? '');
+  const r = await client.call({ type: 'predict', data: { topology, files, labels, groups: files.map(() => '') } });
+  setBusy(false);
+  if (failed(r, modelStatus, 'Prediction failed') || r.type !== 'predictions') return;
+  const seen = r.predictions.trajectories.filter((p) => p.seenInTraining !== null).map((p) => p.name);
+  const note = seen.length ? ` ${seen.length} of them were in the model's training data (same size and content): ${seen.slice(0, 3).join(', ')}${seen.length > 3 ? ', …' : ''}.` : '';
+  say(modelStatus, `Predicted ${r.predictions.trajectories.length} trajectories.${note}`, seen.length > 0);
+  showResults(r.predictions.trajectories, r.predictions.classes, 'new');
+  const first = r.predictions.trajectories[0];
+  if (first) await explain('new', first);
+}
