@@ -13,7 +13,8 @@ adapter: string,
 /**
  * Why the GPU is not used, when it is not.
  */
-fallbackReason: string | null, };
+fallbackReason: string | null,
+};
 
 export type DataOptions = { 
 /**
@@ -36,7 +37,8 @@ interResidueBonds?: boolean,
  * Kabsch-align every frame onto the topology as it is read, once, for the models that
  * align (Deep Signature and `GraphLSTM`); the others must get unaligned frames.
  */
-align: boolean, };
+align: boolean,
+};
 
 export type TrajectoryEntry = { 
 /**
@@ -50,7 +52,8 @@ label?: string,
 /**
  * Group (trajectories of one group stay on one side of every split).
  */
-group?: string, };
+group?: string,
+};
 
 export type Plan = { 
 /**
@@ -68,7 +71,8 @@ dataBytes: number,
 /**
  * Rough bytes of one training mini-batch's activations and gradients.
  */
-trainingBytes: number, };
+trainingBytes: number,
+};
 
 export type PlannedTrajectory = { 
 /**
@@ -82,7 +86,8 @@ frames: number,
 /**
  * Samples it yields.
  */
-samples: number, };
+samples: number,
+};
 
 export type DatasetSummary = { 
 /**
@@ -96,7 +101,8 @@ classes: Array<string>,
 /**
  * Samples read.
  */
-samples: number, };
+samples: number,
+};
 
 export type Inspection = { 
 /**
@@ -142,7 +148,8 @@ warnings: Array<string>,
 /**
  * The first frame (all atoms) as PDB text, for the viewer.
  */
-firstFramePdb: string, };
+firstFramePdb: string,
+};
 
 export type ManifestEntry = { 
 /**
@@ -164,7 +171,8 @@ group: string | null,
 /**
  * The set this entry belongs to, when the manifest fixes the split.
  */
-split: Split | null, };
+split: Split | null,
+};
 
 export type Split = "train" | "validation" | "test";
 
@@ -204,7 +212,8 @@ test: number,
 /**
  * Seeds the split, the initial weights and the batch order.
  */
-seed: number, };
+seed: number,
+};
 
 export type TrainEvent = { "type": "started", 
 /**
@@ -226,7 +235,8 @@ validation_samples: number,
 /**
  * Optimiser steps per epoch.
  */
-batches: number, } | { "type": "batch", 
+batches: number,
+} | { "type": "batch", 
 /**
  * 1-based epoch.
  */
@@ -242,7 +252,8 @@ batches: number,
 /**
  * Its total loss.
  */
-loss: number, } | { "type": "epoch" } & EpochReport;
+loss: number,
+} | { "type": "epoch" } & EpochReport;
 
 export type EpochReport = { 
 /**
@@ -280,7 +291,8 @@ eta_seconds: number,
 /**
  * Epoch of the best model so far.
  */
-best_epoch: number, };
+best_epoch: number,
+};
 
 export type LossReport = { 
 /**
@@ -302,7 +314,8 @@ cut: number,
 /**
  * MinCut orthogonality loss (0 for models without it).
  */
-orthogonality: number, };
+orthogonality: number,
+};
 
 export type Metrics = { 
 /**
@@ -330,7 +343,8 @@ roc_auc: number | null,
 /**
  * `confusion[true][predicted]`: counts, `classes × classes`.
  */
-confusion: Array<Array<number>>, };
+confusion: Array<Array<number>>,
+};
 
 export type TrainSummary = { 
 /**
@@ -340,7 +354,8 @@ model: CheckpointHeader,
 /**
  * Every trajectory and sample, predicted, with the part of the split it was in.
  */
-predictions: Predictions, };
+predictions: Predictions,
+};
 
 export type CheckpointHeader = { 
 /**
@@ -390,7 +405,8 @@ stopped_early: boolean,
 /**
  * Which trajectories were trained, validated and tested on (format 2).
  */
-split: Array<RecordedTrajectory>, };
+split: Array<RecordedTrajectory>,
+};
 
 export type RecordedTrajectory = { 
 /**
@@ -412,7 +428,8 @@ bytes: number,
 /**
  * xxHash3 (64-bit) of the file's bytes, hexadecimal.
  */
-xxh3: string, };
+xxh3: string,
+};
 
 export type Part = "train" | "validation" | "test" | "new";
 
@@ -432,7 +449,8 @@ frames: number,
 /**
  * Frames between sample starts (= `frames` for the authors' consecutive chunks).
  */
-stride: number, };
+stride: number,
+};
 
 export type TrainConfig = { 
 /**
@@ -470,7 +488,8 @@ class_weights: boolean,
 /**
  * Seed of initialisation, shuffling and dropout.
  */
-seed: number, };
+seed: number,
+};
 
 export type ModelConfig = { "kind": "deep_signature" } & DeepSignatureConfig | { "kind": "frame_lstm" } & FrameLstmConfig | { "kind": "graph_lstm" } & GraphLstmConfig | { "kind": "graph_transformer" } & GraphTransformerConfig;
 
@@ -568,7 +587,8 @@ centroid_target: boolean,
 /**
  * Detach Q in the back-mapping target (both presets: true).
  */
-detach_target: boolean, };
+detach_target: boolean,
+};
 
 export type FrameLstmConfig = { 
 /**
@@ -590,7 +610,8 @@ classes: number,
 /**
  * Head dropout.
  */
-dropout: number, };
+dropout: number,
+};
 
 export type GraphLstmConfig = { 
 /**
@@ -600,7 +621,8 @@ coarse: DeepSignatureConfig,
 /**
  * Hidden width of each direction of the bidirectional LSTM.
  */
-lstm_hidden: number, };
+lstm_hidden: number,
+};
 
 export type GraphTransformerConfig = { 
 /**
@@ -622,7 +644,8 @@ classes: number,
 /**
  * Dropout in the encoder and the head.
  */
-dropout: number, };
+dropout: number,
+};
 
 export type FrameChoice = "first" | "last" | "both";
 
@@ -636,7 +659,8 @@ export type Combiner = { "lstm": {
 /**
  * Hidden width (authors: 256).
  */
-hidden: number, } } | "concat" | "mean";
+hidden: number,
+} } | "concat" | "mean";
 
 export type LossWeights = { 
 /**
@@ -650,7 +674,8 @@ temporal: number,
 /**
  * MinCut cut + orthogonality losses, summed over levels (authors: 1).
  */
-clustering: number, };
+clustering: number,
+};
 
 export type Predictions = { 
 /**
@@ -664,7 +689,8 @@ trajectories: Array<TrajectoryPrediction>,
 /**
  * One per sample, grouped by trajectory.
  */
-samples: Array<SamplePrediction>, };
+samples: Array<SamplePrediction>,
+};
 
 export type TrajectoryPrediction = { 
 /**
@@ -706,7 +732,8 @@ probabilities: Array<number>,
 /**
  * Samples averaged.
  */
-samples: number, };
+samples: number,
+};
 
 export type SamplePrediction = { 
 /**
@@ -736,7 +763,8 @@ confidence: number,
 /**
  * Probability of every class, in the model's class order.
  */
-probabilities: Array<number>, };
+probabilities: Array<number>,
+};
 
 export type Source = "training" | "new";
 
@@ -803,7 +831,8 @@ assignment_entropy: number,
 /**
  * Set when Q is near uniform (its cluster map then carries little information).
  */
-warning: string | null, };
+warning: string | null,
+};
 
 export type Interpretation = { 
 /**
@@ -846,7 +875,8 @@ assignment_entropy: number,
 /**
  * Set when Q is near uniform (its cluster map then carries little information).
  */
-warning: string | null, };
+warning: string | null,
+};
 
 export type SignatureRun = { 
 /**
@@ -876,7 +906,8 @@ seconds: number,
 /**
  * `batch / seconds`.
  */
-pathsPerSecond: number, };
+pathsPerSecond: number,
+};
 
 export type EpochRun = { 
 /**
@@ -906,4 +937,5 @@ warmUpSeconds: number,
 /**
  * Seconds of the second epoch.
  */
-seconds: number, };
+seconds: number,
+};

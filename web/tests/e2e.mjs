@@ -126,8 +126,8 @@ const predictions = (page) => page.$$eval('#predictions tbody tr', (rows) => row
 }));
 
 /** Saves a download triggered by clicking `selector`; returns its bytes. */
-async function downloadOf(page, selector, name) {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+async function downloadOf(page, selector, name, timeout = 30_000) {
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout }), page.click(selector, { timeout })]);
   const path = join(artifacts, name);
   await download.saveAs(path);
   return readFileSync(path);
@@ -162,12 +162,13 @@ function countHues(page, png, colours) {
   }, { data: png.toString('base64'), colours });
 }
 
-/** Hue counts of the viewer's PNG export, retried while Mol* is still drawing (up to 8 s). */
+/** Hue counts of the viewer's PNG export, retried while Mol* is still drawing (up to 8 s). Mol*'s
+ * screenshot renders on the page's thread, and on the software WebGL here it takes 20-30 s. */
 async function viewerHues(page, name, colours, good) {
   let counts = [];
   for (let attempt = 0; attempt < 8; attempt += 1) {
     await page.waitForTimeout(1000);
-    counts = await countHues(page, await downloadOf(page, '#export-viewer', name), colours);
+    counts = await countHues(page, await downloadOf(page, '#export-viewer', name, 120_000), colours);
     if (good(counts)) break;
   }
   return counts;
@@ -340,6 +341,15 @@ await test('save a model, reload the page, load it, predict: the same prediction
     const before = (await downloadOf(page, '#export-predictions', 'predictions-trained.csv')).toString();
     const model = await downloadOf(page, '#save-model', 'demo.molsig');
     assert.equal(model.subarray(0, 8).toString(), 'MOLSIGCK');
+    // A one-class prediction (labels from the table): every row keeps its own label, in the
+    // model's class names, and the files are recognised as training data.
+    await page.setInputFiles('#predict-files', [join(dataset, 'peptide.pdb'), ...demoTrajectories.filter((f) => f.startsWith('low')).slice(0, 3).map((f) => join(dataset, f))]);
+    await page.click('#predict');
+    await page.waitForFunction(() => /^Predicted 3 /.test(document.querySelector('#model-status')?.textContent ?? ''), null, { timeout: 120_000 });
+    const low = (await downloadOf(page, '#export-predictions', 'predictions-low.csv')).toString().trim().split('\n');
+    assert.match(low[0] ?? '', /^trajectory,set,label,predicted,confidence,samples,p_high_friction,p_low_friction$/);
+    assert.equal(low.length, 4);
+    for (const line of low.slice(1)) assert.equal(line.split(',')[2], 'low_friction', line);
     await page.reload();
     await page.waitForSelector('#backend[data-kind]', { timeout: 120_000 });
     // From here on the page needs no server: everything it does is local.
@@ -360,14 +370,6 @@ await test('save a model, reload the page, load it, predict: the same prediction
     assert.equal(metrics.history.length, quick.epochs);
     assert.equal(metrics.split.length, 20);
     assert.equal(metrics.settings.training.epochs, quick.epochs);
-    // A one-class prediction: every row keeps its own label, in the model's class names.
-    await page.setInputFiles('#predict-files', [join(dataset, 'peptide.pdb'), ...demoTrajectories.filter((f) => f.startsWith('low')).slice(0, 3).map((f) => join(dataset, f))]);
-    await page.click('#predict');
-    await page.waitForFunction(() => /^Predicted 3 /.test(document.querySelector('#model-status')?.textContent ?? ''), null, { timeout: 120_000 });
-    const low = (await downloadOf(page, '#export-predictions', 'predictions-low.csv')).toString().trim().split('\n');
-    assert.match(low[0] ?? '', /^trajectory,set,label,predicted,confidence,samples,p_high_friction,p_low_friction$/);
-    assert.equal(low.length, 4);
-    for (const line of low.slice(1)) assert.equal(line.split(',')[2], 'low_friction', line);
   }));
 
 await test('a software WebGPU adapter is passed over for the CPU, with the reason', () =>

@@ -82,7 +82,9 @@ pub fn declarations() -> String {
     for declaration in declarations {
         out.push('\n');
         out.push_str("export ");
-        out.push_str(&declaration);
+        // ts-rs ends a field list with `, }` on the last field's line; a closing brace on its
+        // own line keeps wasm-bindgen's re-indentation of the embedded declarations flat.
+        out.push_str(&declaration.replace(", }", ",\n}"));
         out.push('\n');
     }
     out
