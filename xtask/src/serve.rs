@@ -1,19 +1,22 @@
 //! Building the site with Trunk and serving `dist/` from a small std-only HTTP server, so MIME
 //! types (wasm needs `application/wasm`) and the Content-Security-Policy are ours to set.
+//!
+//! The server is for development, but it is reachable by anything on this machine: a request's
+//! line and headers are bounded, a slow or stalled client is dropped at a deadline, only GET and
+//! HEAD are answered, and no file outside `dist/` is served (no `..`, no symlinks).
 
-use std::io::{BufRead, BufReader, Write};
+mod csp;
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
 use crate::cmd::{command, root, run};
-
-/// No request may leave the page: scripts, workers, wasm and fetches only from this origin.
-/// `wasm-unsafe-eval` lets the page compile wasm; Mol*'s prebuilt bundle evaluates strings at
-/// start-up (`unsafe-eval`) and sets inline styles. Neither opens a channel out of the page.
-pub const CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; worker-src 'self' blob:; \
-style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' blob: data:; font-src 'self' data:";
+use csp::{Delivery, policy};
 
 /// Builds `dist/` with a release wasm. `optimize` also runs binaryen's `wasm-opt -Oz` (npm
 /// binaryen; Debian's 108 breaks the module), which shrinks the download but takes minutes.
@@ -42,6 +45,37 @@ pub fn build_web(optimize: bool) -> Result<()> {
     Ok(())
 }
 
+/// What a client may send and how long it may take; tests shorten the timeouts.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Longest request line in bytes, line end included (longer: 414).
+    pub request_line: usize,
+    /// Most bytes of header lines after the request line (more: 431).
+    pub header_bytes: usize,
+    /// From accepting a connection to the end of its headers; a slower client gets 408.
+    pub read: Duration,
+    /// Longest one write may wait on a client that does not read.
+    pub write: Duration,
+}
+
+impl Limits {
+    /// A browser's request here is well under 1 KiB; 8 KiB lines are what Apache and nginx allow.
+    pub const DEFAULT: Self = Self {
+        request_line: 8 * 1024,
+        header_bytes: 16 * 1024,
+        read: Duration::from_secs(10),
+        write: Duration::from_secs(30),
+    };
+}
+
+const BAD_REQUEST: &str = "400 Bad Request";
+const FORBIDDEN: &str = "403 Forbidden";
+const NOT_FOUND: &str = "404 Not Found";
+const METHOD_NOT_ALLOWED: &str = "405 Method Not Allowed";
+const REQUEST_TIMEOUT: &str = "408 Request Timeout";
+const URI_TOO_LONG: &str = "414 URI Too Long";
+const HEADERS_TOO_LARGE: &str = "431 Request Header Fields Too Large";
+
 /// Serves `dist/` until killed.
 pub fn serve_forever(port: u16) -> Result<()> {
     let listener =
@@ -53,45 +87,176 @@ pub fn serve_forever(port: u16) -> Result<()> {
 
 /// Serves `dir` on an already bound listener (tests bind port 0).
 pub fn serve(listener: &TcpListener, dir: &Path) {
+    serve_with(listener, dir, Limits::DEFAULT);
+}
+
+/// [`serve`] with other limits.
+pub fn serve_with(listener: &TcpListener, dir: &Path, limits: Limits) {
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
         let dir = dir.to_path_buf();
         std::thread::spawn(move || {
-            let _ = respond(stream, &dir);
+            let _ = respond(&stream, &dir, limits);
         });
     }
 }
 
-fn respond(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
-    let mut request = String::new();
-    BufReader::new(&stream).read_line(&mut request)?;
-    let raw = request.split_whitespace().nth(1).unwrap_or("/");
-    let path = raw.split(['?', '#']).next().unwrap_or("/");
-    let file = resolve(dir, path);
-    let (status, body, mime) = match file.and_then(|f| std::fs::read(&f).ok().map(|b| (b, f))) {
-        Some((body, f)) => ("200 OK", body, mime(&f)),
-        None => ("404 Not Found", b"not found".to_vec(), "text/plain"),
+fn respond(stream: &TcpStream, dir: &Path, limits: Limits) -> io::Result<()> {
+    stream.set_write_timeout(Some(limits.write))?;
+    let mut reader = BufReader::new(Deadline {
+        stream,
+        until: Instant::now() + limits.read,
+    });
+    let refusal = match read_request(&mut reader, limits) {
+        Ok((method, target)) if method == "GET" || method == "HEAD" => {
+            let path = target.split(['?', '#']).next().unwrap_or("/");
+            match resolve(dir, path).and_then(|f| open(&f)) {
+                Ok((file, len, mime)) => {
+                    write_head(stream, "200 OK", mime, len)?;
+                    if method == "GET" {
+                        io::copy(&mut file.take(len), &mut &*stream)?;
+                    }
+                    return Ok(());
+                }
+                Err(status) => status,
+            }
+        }
+        Ok(_) => METHOD_NOT_ALLOWED,
+        Err(status) => status,
+    };
+    write_head(stream, refusal, "text/plain", refusal.len() as u64)?;
+    (&*stream).write_all(refusal.as_bytes())?;
+    // Close gently: closing with unread input makes the kernel reset the connection, and the
+    // client may lose the answer; so send FIN, then drain what is left (bounded, by the deadline).
+    stream.shutdown(std::net::Shutdown::Write)?;
+    io::copy(&mut reader.take(64 * 1024), &mut io::sink()).map(drop)
+}
+
+/// Reads a request's line and headers within `limits`: its method and target, or the status
+/// that refuses it.
+fn read_request(
+    reader: &mut impl BufRead,
+    limits: Limits,
+) -> Result<(String, String), &'static str> {
+    let line = read_line(reader, limits.request_line, URI_TOO_LONG)?;
+    let line = String::from_utf8(line).map_err(|_| BAD_REQUEST)?;
+    let mut parts = line.trim_end().split(' ');
+    let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(BAD_REQUEST);
+    };
+    if !version.starts_with("HTTP/1.") || !target.starts_with('/') {
+        return Err(BAD_REQUEST);
+    }
+    let mut left = limits.header_bytes;
+    loop {
+        let header = read_line(reader, left, HEADERS_TOO_LARGE)?;
+        if header == b"\r\n" || header == b"\n" {
+            return Ok((method.to_owned(), target.to_owned()));
+        }
+        left -= header.len();
+    }
+}
+
+/// One line of at most `max` bytes with its `\n`; `too_long` when it does not end by then.
+fn read_line(
+    reader: &mut impl BufRead,
+    max: usize,
+    too_long: &'static str,
+) -> Result<Vec<u8>, &'static str> {
+    let mut line = Vec::new();
+    let read = reader.take(max as u64).read_until(b'\n', &mut line);
+    match read {
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+            ) =>
+        {
+            Err(REQUEST_TIMEOUT)
+        }
+        Ok(_) if line.last() == Some(&b'\n') => Ok(line),
+        Ok(n) if n == max => Err(too_long),
+        // Another read error, or the client closed mid-line.
+        _ => Err(BAD_REQUEST),
+    }
+}
+
+/// Reads from a client until a fixed instant: a timeout per read alone would let a client that
+/// sends a byte now and then hold its thread for ever.
+struct Deadline<'a> {
+    stream: &'a TcpStream,
+    until: Instant,
+}
+
+impl Read for Deadline<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        self.stream.set_read_timeout(Some(left))?;
+        self.stream.read(buf)
+    }
+}
+
+fn write_head(mut stream: &TcpStream, status: &str, mime: &str, len: u64) -> io::Result<()> {
+    // Browsers apply a non-HTML response's policy only when it is a worker's script.
+    let delivery = if mime.starts_with("text/html") {
+        Delivery::PageHeader
+    } else {
+        Delivery::WorkerHeader
+    };
+    let allow = if status == METHOD_NOT_ALLOWED {
+        "Allow: GET, HEAD\r\n"
+    } else {
+        ""
     };
     write!(
         stream,
-        "HTTP/1.1 {status}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nContent-Security-Policy: {CSP}\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n",
-        body.len()
-    )?;
-    stream.write_all(&body)
+        "HTTP/1.1 {status}\r\nContent-Type: {mime}\r\nContent-Length: {len}\r\n\
+         Content-Security-Policy: {}\r\nX-Content-Type-Options: nosniff\r\n{allow}\
+         Cache-Control: no-cache\r\nConnection: close\r\n\r\n",
+        policy(delivery)
+    )
 }
 
-/// Maps a URL path to a file under `dir`, refusing `..` and absolute components.
-fn resolve(dir: &Path, url_path: &str) -> Option<PathBuf> {
+/// Maps a URL path to a file under `dir`, refusing `..`, absolute components and any symlink
+/// on the way (a link could lead out of `dir`); a directory means its `index.html`.
+fn resolve(dir: &Path, url_path: &str) -> Result<PathBuf, &'static str> {
     let rel = Path::new(url_path.trim_start_matches('/'));
     if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
-        return None;
+        return Err(NOT_FOUND);
     }
-    let full = dir.join(rel);
-    if full.is_dir() {
-        Some(full.join("index.html"))
-    } else {
-        Some(full)
+    let mut path = dir.to_path_buf();
+    for part in rel.components() {
+        path.push(part);
+        refuse_symlink(&path)?;
     }
+    if path.is_dir() {
+        path.push("index.html");
+        refuse_symlink(&path)?;
+    }
+    Ok(path)
+}
+
+fn refuse_symlink(path: &Path) -> Result<(), &'static str> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(FORBIDDEN),
+        Ok(_) => Ok(()),
+        Err(_) => Err(NOT_FOUND),
+    }
+}
+
+/// The file, its length and its MIME type; only plain files are served.
+fn open(path: &Path) -> Result<(File, u64, &'static str), &'static str> {
+    let file = File::open(path).map_err(|_| NOT_FOUND)?;
+    let meta = file.metadata().map_err(|_| NOT_FOUND)?;
+    if !meta.is_file() {
+        return Err(NOT_FOUND);
+    }
+    Ok((file, meta.len(), mime(path)))
 }
 
 fn mime(path: &Path) -> &'static str {
@@ -108,17 +273,4 @@ fn mime(path: &Path) -> &'static str {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn refuses_paths_outside_dist() {
-        let d = Path::new("/srv/dist");
-        assert_eq!(resolve(d, "/../etc/passwd"), None);
-        assert_eq!(
-            resolve(d, "/a/b.js"),
-            Some(PathBuf::from("/srv/dist/a/b.js"))
-        );
-        assert_eq!(mime(Path::new("x.wasm")), "application/wasm");
-    }
-}
+mod tests;
