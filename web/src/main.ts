@@ -7,10 +7,11 @@ import { $ } from './app/dom';
 import { droppedFiles } from './app/files';
 import { listenToExports } from './app/exports';
 import { loadModel, predict, saveModel } from './app/models';
-import { buttons, input, startWorker } from './app/state';
+import { buttons, client, input, startWorker } from './app/state';
 import { addFiles, clearTable, describeSystem, forgetLoadedData, labelsFromNames, loadDemo, readTable } from './app/table';
 import { drawCurves } from './app/curves';
 import { cancelTraining, train } from './app/training';
+import type { CrashKind } from './worker/protocol';
 
 /** The drop zone takes files and folders; focused, Enter or Space opens the file chooser. */
 function listenToDropZone() {
@@ -48,3 +49,10 @@ buttons.save.addEventListener('click', () => void saveModel());
 buttons.predict.addEventListener('click', () => void predict());
 drawCurves();
 void startWorker();
+
+// Test hook, only with `?testing` in the address: the e2e tests ask the worker for a real wasm
+// trap, the failure the worker's restart exists for. No control of the page sends it.
+if (new URLSearchParams(location.search).has('testing')) {
+  const crash = (kind: CrashKind, deferred: boolean) => client.call({ type: 'crash', kind, deferred });
+  Object.assign(window, { molsigTest: { crash } });
+}

@@ -62,8 +62,10 @@ async function test(name, fn) {
 }
 
 /** A fresh browser and page (WebGPU on or off); fails if any request leaves the origin. With
- * WebGPU on, the address forces the software adapter unless `force` is false. */
-async function withPage(webgpu, fn, { force = true } = {}) {
+ * WebGPU on, the address forces the software adapter unless `force` is false; `query` adds to
+ * the address; `ready: false` does not wait for the compute worker to start. `fn` also gets the
+ * compute workers the page started, in order, each with when it started (ms). */
+async function withPage(webgpu, fn, { force = true, query = '', ready = true } = {}) {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
@@ -75,14 +77,17 @@ async function withPage(webgpu, fn, { force = true } = {}) {
   page.on('request', (r) => {
     if (!r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) foreign.push(r.url());
   });
+  const workers = [];
+  page.on('worker', (worker) => { if (new URL(worker.url()).pathname.endsWith('/worker.js')) workers.push({ worker, at: Date.now() }); });
   const logs = [];
   page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
   page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
   try {
     // WebGPU here is SwiftShader, which the app passes over unless the address asks for it.
-    await page.goto(webgpu && force ? `${base}?backend=webgpu` : base);
-    await page.waitForSelector('#backend[data-kind]', { timeout: 120_000 });
-    await fn(page, context);
+    const search = [webgpu && force ? 'backend=webgpu' : '', query].filter(Boolean).join('&');
+    await page.goto(search ? `${base}?${search}` : base);
+    if (ready) await page.waitForSelector('#backend[data-kind]', { timeout: 120_000 });
+    await fn(page, context, workers);
     assert.deepEqual(foreign, [], 'requests left the page');
   } catch (e) {
     console.log(logs.slice(-30).join('\n'));
@@ -332,6 +337,86 @@ await test('a worker crash mid-training: a specific message, a new worker, the t
     await settings(page, { epochs: 1 });
     assert.match((await train(page)).text, /^Trained: 1 epochs/);
   }));
+
+// Real wasm traps (molsig-wasm's `crashForTesting`, through the page's `?testing` hook), not a
+// thrown JS error, each while a training run is pending in the same worker: a Rust panic from a
+// microtask (as a panic while training is polled: the worker's global error handler reports it,
+// the crash request gets no answer of its own), and a stack overflow (`RangeError`) thrown by the
+// call itself (the request's own error path).
+const trapReason = { panic: /panicked at .*crash requested for testing/, stackOverflow: /RangeError: Maximum call stack size exceeded/ };
+for (const [kind, deferred] of [['panic', true], ['stackOverflow', false]]) {
+  await test(`a wasm trap (${kind}${deferred ? ', in a microtask' : ''}) while training: one restart, a plain error for the pending run, usable again, no loop`, () =>
+    withPage(false, async (page, _context, workers) => {
+      assert.equal(workers.length, 1);
+      await loadDemo(page);
+      await settings(page, { ...quick, epochs: 500, batch: 4 });
+      await page.click('#train');
+      await page.waitForFunction(() => /batch/.test(document.querySelector('#train-status')?.textContent ?? ''), null, { timeout: 120_000 });
+      const reply = await page.evaluate(([k, d]) => window.molsigTest.crash(k, d), [kind, deferred]);
+      assert.equal(reply.type, 'error');
+      assert.match(reply.message, deferred ? /^The compute worker stopped \(.+\) before this finished; a new one is starting: run this again\.$/ : /^The compute engine crashed while running this \(.+\); a new one is starting\.$/);
+      assert.match(reply.message, trapReason[kind]);
+      // The pending training run gets an ordinary error saying to run it again.
+      await page.waitForFunction(() => /^Training failed: The compute worker stopped/.test(document.querySelector('#train-status')?.textContent ?? ''), null, { timeout: 30_000 });
+      const status = await statusOf(page, 'train-status');
+      assert.ok(status.error);
+      assert.match(status.text, /a new one is starting: run this again\.$/);
+      assert.match(status.text, trapReason[kind]);
+      // One restart message, which turns to "restarted" once the new worker answers.
+      await page.waitForFunction(() => document.querySelector('#engine-status')?.dataset.state === 'restarted', null, { timeout: 60_000 });
+      assert.equal(await page.$$eval('[role="alert"]', (a) => a.length), 1);
+      const engine = await statusOf(page, 'engine-status');
+      assert.ok(engine.error);
+      assert.match(engine.text, /^The compute engine crashed \(.+\) and was restarted\. Your files and labels are kept/);
+      assert.match(engine.text, trapReason[kind]);
+      assert.equal(workers.length, 2, 'exactly one new worker');
+      await page.setViewportSize({ width: 1280, height: 720 });
+      await page.screenshot({ path: join(artifacts, `restarted-${kind}.png`) });
+      // No restart loop: the count stays while nothing happens, and the page works again.
+      await page.waitForTimeout(5000);
+      assert.equal(workers.length, 2, 'no further restarts');
+      assert.equal(await page.$$eval('#trajectories tbody tr', (r) => r.length), demoTrajectories.length);
+      await settings(page, { epochs: 1 });
+      assert.match((await train(page)).text, /^Trained: 1 epochs/);
+      assert.equal(workers.length, 2);
+    }, { query: 'testing' }));
+}
+
+await test('a worker that traps as it starts is restarted with a backoff, then given up on, plainly', () =>
+  withPage(false, async (page, _context, workers) => {
+    // Files and labels are the page's: they stay through every crash.
+    await page.setInputFiles('#files', ['peptide.pdb', 'low_friction_01.xtc', 'high_friction_01.xtc'].map((f) => join(dataset, f)));
+    await page.waitForFunction(() => document.querySelectorAll('#trajectories tbody tr').length === 2);
+    const labels = () => page.$$eval('#trajectories tbody tr', (rows) => rows.map((r) => [r.cells[0]?.textContent, r.querySelector('input')?.value]));
+    for (const [name] of await labels()) {
+      const selector = `#trajectories tbody input[aria-label="Label of ${name}"]`;
+      await page.fill(selector, name.replace(/_\d+\.xtc$/, ''));
+      await page.dispatchEvent(selector, 'change');
+    }
+    const before = await labels();
+    assert.deepEqual(before.map(([, label]) => label).sort(), ['high_friction', 'low_friction']);
+    await page.waitForFunction(() => document.querySelector('#engine-status')?.dataset.state === 'failed', null, { timeout: 120_000 });
+    // The first worker and three restarts, each after its backoff (0.5, 2 and 8 s), then no more.
+    assert.equal(workers.length, 4);
+    const gaps = workers.slice(1).map((w, i) => w.at - workers[i].at);
+    [500, 2000, 8000].forEach((backoff, i) => assert.ok(gaps[i] >= backoff - 50, `restart ${i + 1} after ${gaps[i]} ms, before its ${backoff} ms backoff`));
+    const engine = await statusOf(page, 'engine-status');
+    assert.ok(engine.error);
+    assert.match(engine.text, /^The compute engine keeps failing: it crashed 4 times within a minute \(last: panicked at .*crash requested for testing.*\)\. Your files and labels are still here; reload the page to try again\.$/);
+    for (const id of ['demo', 'read', 'train', 'predict', 'save-model', 'model-file']) assert.ok(await page.isDisabled(`#${id}`), `#${id} is disabled`);
+    // The last start's own answer does not promise another worker; later requests are refused at once.
+    assert.match((await statusOf(page, 'data-status')).text, /^Could not start the compute worker: .*; no new one is started, as it keeps failing\.$/);
+    assert.match(await text(page, '#backend'), /^stopped/);
+    const refused = await page.evaluate(() => window.molsigTest.crash('panic', false));
+    assert.match(refused.message, /^The compute engine keeps failing \(last: panicked at .*\); reload the page to try again\.$/);
+    await page.waitForTimeout(5000);
+    assert.equal(workers.length, 4, 'no restart after the cap');
+    assert.deepEqual(await labels(), before);
+    assert.equal(await text(page, '#topology-name'), 'peptide.pdb');
+    assert.match(await text(page, '#counts'), /^2 trajectories; high_friction: 1, low_friction: 1$/);
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.screenshot({ path: join(artifacts, 'engine-failed.png') });
+  }, { query: 'testing&crashOnInit=panic', ready: false }));
 
 await test('save a model, reload the page, load it, predict: the same predictions; offline', () =>
   withPage(false, async (page, context) => {

@@ -1,7 +1,9 @@
 //! The JavaScript surface: the `Session` class (one page's engine) and `parseManifest`.
 //! Arguments and results are converted with serde and typed in TypeScript by the declarations
 //! generated from the Rust types (`typescript.rs`); errors become JS `Error`s with the
-//! pipeline's message (file, line or frame, byte offset); nothing panics here.
+//! pipeline's message (file, line or frame, byte offset); nothing panics here. A panic deeper
+//! down is recorded by the hook that `start` installs (`fatal`), so the worker knows the
+//! instance is poisoned.
 //!
 //! The benchmark page's entry points are a separate class, `Benchmarks`, outside the session.
 
@@ -26,7 +28,7 @@ const TYPES: &str = include_str!("../molsig-types.d.ts");
 
 #[wasm_bindgen(start)]
 fn start() {
-    console_error_panic_hook::set_once();
+    crate::fatal::install_panic_hook();
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {

@@ -6,6 +6,8 @@
 //! TypeScript declarations generated from the Rust types ([`typescript`]). Files stream from the
 //! File API (`blob_reader`); the device is WebGPU when the browser offers an adapter and burn's
 //! CPU backend otherwise ([`backend`]). [`bench`] backs the benchmark page, outside the session.
+//! `fatal` (wasm only) tells the worker when the instance is poisoned (a recorded panic) and
+//! holds the recovery tests' real traps.
 #![warn(missing_docs)]
 
 pub mod backend;
@@ -18,3 +20,5 @@ pub mod typescript;
 mod api;
 #[cfg(target_arch = "wasm32")]
 pub mod blob_reader;
+#[cfg(target_arch = "wasm32")]
+mod fatal;

@@ -1,10 +1,18 @@
 // The page's side of the worker protocol: numbered requests, progress callbacks, and a fresh
-// worker when the old one dies (a wasm trap, out of memory, a lost GPU device). Whatever the
+// worker when the old one dies. Only the worker's explicit `fatal` answer (its wasm instance is
+// poisoned: a panic, a trap, a stack overflow) or `worker.onerror` (an uncaught error, or the
+// script failed to load) restarts it — never the text of an error. Restarts wait a growing
+// backoff and stop after a cap, so a worker that crashes as it starts cannot loop. Whatever the
 // page holds — files, labels, results — survives; only state inside the worker is lost.
 import type { Request, Response, TrainEvent } from '../worker/protocol';
 
 /** A request before the id is assigned (Omit distributed over the union). */
 export type Unsent<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+/** The wait before the 1st, 2nd and 3rd restart within `CRASH_WINDOW_MS`; one more crash in
+ * that window and the client gives up. */
+export const RESTART_BACKOFF_MS = [500, 2000, 8000];
+const CRASH_WINDOW_MS = 60_000;
 
 interface Pending {
   resolve: (r: Response) => void;
@@ -12,12 +20,25 @@ interface Pending {
 }
 
 export class WorkerClient {
-  private worker: Worker;
+  /** Null while a restart waits its backoff, and after giving up. */
+  private worker: Worker | null;
   private nextId = 1;
   private pending = new Map<number, Pending>();
+  /** Requests made while no worker runs, sent to the next one. */
+  private outbox: Request[] = [];
+  /** When the recent crashes happened (ms), for the backoff and the cap. */
+  private crashes: number[] = [];
+  /** Why the client gave up (the cap was reached); null while it still restarts. */
+  private gaveUp: string | null = null;
 
-  /** `onRestart` hears why the previous worker died, after a new one has been started. */
-  constructor(private readonly onRestart: (reason: string) => void) {
+  /**
+   * `onRestart` hears why the worker died and how long until a new one starts (requests made
+   * meanwhile wait for it); `onGiveUp` hears that it crashed too often and no worker will start.
+   */
+  constructor(
+    private readonly onRestart: (reason: string, delayMs: number) => void,
+    private readonly onGiveUp: (reason: string, crashes: number) => void = () => {},
+  ) {
     this.worker = this.start();
   }
 
@@ -25,7 +46,9 @@ export class WorkerClient {
     // The page's query (`?backend=webgpu|cpu`) reaches the worker, which picks the device.
     const w = new Worker(new URL(`./worker.js${location.search}`, import.meta.url), { type: 'module' });
     w.onmessage = (event: MessageEvent<Response>) => {
+      if (w !== this.worker) return; // a late message from a replaced worker
       const r = event.data;
+      if (r.type === 'fatal') return this.crashed(r.message, r.id);
       const p = this.pending.get(r.id);
       if (!p) return;
       if (r.type === 'progress') {
@@ -37,32 +60,56 @@ export class WorkerClient {
     };
     w.onerror = (event) => {
       event.preventDefault();
-      this.restart(event.message || 'the worker stopped');
+      if (w === this.worker) this.crashed(event.message || 'the worker script failed to load or stopped', 0);
     };
+    for (const request of this.outbox) w.postMessage(request);
+    this.outbox = [];
     return w;
   }
 
-  /** Ends the current worker (e.g. after a crash) and answers its requests with errors. */
-  restart(reason: string): void {
-    this.worker.terminate();
-    const message = `The compute worker stopped (${reason}); a new one was started. Your files and labels are kept; load or train the model again.`;
-    for (const [id, p] of this.pending) p.resolve({ type: 'error', id, message, context: 'worker' });
+  /** The worker cannot go on: answer its requests with ordinary errors (they never restart
+   * anything), then start a new worker after a backoff, or give up after too many crashes. */
+  private crashed(reason: string, failedId: number): void {
+    this.worker?.terminate();
+    this.worker = null;
+    const now = Date.now();
+    this.crashes = [...this.crashes.filter((t) => now - t < CRASH_WINDOW_MS), now];
+    const delay = RESTART_BACKOFF_MS[this.crashes.length - 1];
+    const next = delay === undefined ? 'no new one is started, as it keeps failing' : 'a new one is starting';
+    for (const [id, p] of this.pending) {
+      const message = id === failedId
+        ? `The compute engine crashed while running this (${reason}); ${next}.`
+        : `The compute worker stopped (${reason}) before this finished; ${next}${delay === undefined ? '' : ': run this again'}.`;
+      p.resolve({ type: 'error', id, message, context: 'worker' });
+    }
     this.pending.clear();
-    this.worker = this.start();
-    this.onRestart(reason);
+    if (delay === undefined) {
+      this.gaveUp = reason;
+      this.onGiveUp(reason, this.crashes.length);
+      return;
+    }
+    setTimeout(() => { this.worker = this.start(); }, delay);
+    this.onRestart(reason, delay);
   }
 
   /** Sends `request`; `progress` sees training events until the answer arrives. */
   call(request: Unsent<Request>, progress?: (event: TrainEvent) => void): Promise<Response> {
     const id = this.nextId++;
+    if (this.gaveUp !== null) {
+      const message = `The compute engine keeps failing (last: ${this.gaveUp}); reload the page to try again.`;
+      return Promise.resolve({ type: 'error', id, message, context: 'worker' });
+    }
+    const message = { ...request, id } as Request;
     return new Promise((resolve) => {
       this.pending.set(id, { resolve, progress });
-      this.worker.postMessage({ ...request, id });
+      if (this.worker) this.worker.postMessage(message);
+      else this.outbox.push(message);
     });
   }
 
-  /** Sends without waiting (cancel must not queue behind the training it cancels). */
+  /** Sends without waiting (cancel must not queue behind the training it cancels); dropped
+   * while no worker runs, as there is nothing to cancel then. */
   send(request: Unsent<Request>): void {
-    this.worker.postMessage({ ...request, id: this.nextId++ });
+    this.worker?.postMessage({ ...request, id: this.nextId++ });
   }
 }

@@ -4,7 +4,7 @@
 // imports each other in a circle, so the state lives here and nowhere else.
 import type { BackendInfo, CheckpointHeader, EpochReport, Response, TrajectoryPrediction } from '../worker/protocol';
 import { WorkerClient } from './client';
-import { $, say } from './dom';
+import { $, el, say } from './dom';
 import type { Row } from './files';
 import { MoleculePanel } from './molecule';
 
@@ -36,38 +36,67 @@ export const state = {
   classes: [] as string[],
   predictions: [] as TrajectoryPrediction[],
   history: [] as EpochReport[],
+  /** The compute engine crashed too often and is not restarted: compute buttons stay off. */
+  engineFailed: false,
 };
 
 export const panel = new MoleculePanel();
-export const client = new WorkerClient((reason) => {
-  state.loadedKey = null;
-  state.hasModel = false;
-  setBusy(false);
-  say(trainStatus, `The compute worker stopped (${reason}) and was restarted; your files and labels are kept. Train or load a model again.`, true);
-  void startWorker();
-});
+
+/** The line under the header that says when the compute engine crashed, restarted or gave up
+ * (made here: it appears only after a crash). `data-state`: restarting, restarted, failed. */
+const engineStatus = el('p', { id: 'engine-status', role: 'alert', hidden: true });
+document.querySelector('main')?.before(engineStatus);
+/** The last crash's reason, shown again once the new worker is ready. */
+let lastCrash: string | null = null;
+
+function sayEngine(status: 'restarting' | 'restarted' | 'failed', text: string) {
+  engineStatus.hidden = false;
+  engineStatus.dataset.state = status;
+  say(engineStatus, text, true);
+}
+
+export const client = new WorkerClient(
+  (reason, delayMs) => {
+    lastCrash = reason;
+    state.loadedKey = null;
+    state.hasModel = false;
+    setBusy(false);
+    sayEngine('restarting', `The compute engine crashed (${reason}). Starting a new one in ${(delayMs / 1000).toFixed(1)} s; your files and labels are kept.`);
+    void startWorker();
+  },
+  (reason, crashes) => {
+    state.loadedKey = null;
+    state.hasModel = false;
+    state.engineFailed = true;
+    setBusy(false);
+    $('backend').textContent = 'stopped (the compute engine keeps failing)';
+    sayEngine('failed', `The compute engine keeps failing: it crashed ${crashes} times within a minute (last: ${reason}). Your files and labels are still here; reload the page to try again.`);
+  },
+);
 
 /** The form's input with `id`, and its value as a number. */
 export const input = (id: string) => $<HTMLInputElement>(id);
 export const numberOf = (id: string) => Number(input(id).value);
 
-/** A Rust panic or trap poisons the wasm instance: restart the worker after reporting it. */
+/** Reports an error answer on `target`. Only reports: a crashed worker is the client's to
+ * restart, on the worker's explicit fatal answer. */
 export function failed(r: Response, target: HTMLElement, what: string): r is Extract<Response, { type: 'error' }> {
   if (r.type !== 'error') return false;
   say(target, `${what}: ${r.message}`, true);
-  if (/unreachable|RuntimeError|panicked|memory access out of bounds/i.test(r.message)) client.restart(r.message);
   return true;
 }
 
 /** Records whether a job runs and enables the buttons that make sense now. */
 export function setBusy(busy: boolean) {
   state.busy = busy;
-  buttons.demo.disabled = busy;
-  buttons.train.disabled = busy || !state.topology || state.rows.length < 2;
-  buttons.read.disabled = busy || !state.topology || state.rows.length === 0;
+  const off = busy || state.engineFailed;
+  buttons.demo.disabled = off;
+  buttons.train.disabled = off || !state.topology || state.rows.length < 2;
+  buttons.read.disabled = off || !state.topology || state.rows.length === 0;
   buttons.cancel.disabled = !busy;
-  buttons.save.disabled = busy || !state.hasModel;
-  buttons.predict.disabled = busy || !state.hasModel;
+  buttons.save.disabled = off || !state.hasModel;
+  buttons.predict.disabled = off || !state.hasModel;
+  input('model-file').disabled = state.engineFailed;
 }
 
 function describeBackend(b: BackendInfo): string {
@@ -82,5 +111,6 @@ export async function startWorker() {
   backend.textContent = describeBackend(r.backend);
   backend.dataset.kind = r.backend.kind;
   if (!state.busy && dataStatus.textContent?.startsWith('Starting')) say(dataStatus, 'Ready: load the demo dataset or drop your files.');
+  if (lastCrash) sayEngine('restarted', `The compute engine crashed (${lastCrash}) and was restarted. Your files and labels are kept; read the data and train or load a model again.`);
   setBusy(state.busy);
 }

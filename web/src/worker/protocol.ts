@@ -2,6 +2,10 @@
 // answers with the same id (a training run also sends `progress` messages with its id). The
 // result types are not written here: they come from the declarations generated from the Rust
 // types (molsig-wasm's `molsig-types.d.ts`, inside wasm-bindgen's `molsig-wasm.d.ts`).
+//
+// An `error` is the job's failure; the worker goes on. A `fatal` says the worker's wasm instance
+// is poisoned (a Rust panic, a trap, a stack overflow): only the client sees it, answers the
+// pending requests itself and starts a new worker.
 
 export type {
   BackendInfo, CheckpointHeader, DataOptions, DatasetSummary, EpochReport, EpochRun, Explanation, Inspection,
@@ -33,7 +37,14 @@ export type Request =
   | { type: 'predict'; id: number; data: Trajectories }
   | { type: 'explain'; id: number; source: 'training' | 'new'; index: number }
   | { type: 'benchSignature'; id: number; gpu: boolean; batch: number; length: number; channels: number; depth: number; repeats: number }
-  | { type: 'benchEpoch'; id: number; gpu: boolean; perClass: number; nodes: number; frames: number; beads: number };
+  | { type: 'benchEpoch'; id: number; gpu: boolean; perClass: number; nodes: number; frames: number; beads: number }
+  /** Test-only: a real wasm trap (molsig-wasm's `crashForTesting`); the page sends it only from
+   * its e2e hook. `deferred`: the trap comes from a later microtask, outside the request, as a
+   * panic while an async call (training) is polled does; otherwise from the call itself. */
+  | { type: 'crash'; id: number; kind: CrashKind; deferred: boolean };
+
+/** The kinds of real trap `crashForTesting` makes. */
+export type CrashKind = 'panic' | 'stackOverflow';
 
 export type Response =
   | { type: 'ready'; id: number; backend: BackendInfo }
@@ -49,4 +60,6 @@ export type Response =
   | { type: 'explanation'; id: number; explanation: Explanation }
   | { type: 'signatureRun'; id: number; run: SignatureRun }
   | { type: 'epochRun'; id: number; run: EpochRun }
-  | { type: 'error'; id: number; message: string; context: string };
+  | { type: 'error'; id: number; message: string; context: string }
+  /** The wasm instance is poisoned; `id` is the request that was running it (0: none known). */
+  | { type: 'fatal'; id: number; message: string };

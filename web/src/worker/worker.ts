@@ -1,16 +1,21 @@
 // The compute worker: owns the wasm module, so parsing and tensor work never block the page.
 // Trajectories stay as File handles and stream through molsig-wasm's FileReaderSync reader.
 // A `cancel` message is handled while training runs: molsig-wasm yields to this event loop
-// after every batch.
-import init, { Benchmarks, Session, parseManifest } from './molsig-wasm.js';
+// after every batch. After a trap the wasm instance is never used again: the worker answers
+// `fatal` and the page replaces it.
+import init, { Benchmarks, Session, crashForTesting, panicMessage, parseManifest } from './molsig-wasm.js';
 import type * as P from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
 const post = (message: P.Response, transfer: Transferable[] = []) => self.postMessage(message, transfer);
 
+const params = new URLSearchParams(self.location.search);
 /** `?backend=webgpu` or `?backend=cpu` in the page's address overrides the choice below. */
-const forced = new URLSearchParams(self.location.search).get('backend');
+const forced = params.get('backend');
+/** Test-only: `?crashOnInit=panic` (or `stackOverflow`) traps every new engine as it starts, so
+ * the e2e tests can see the page's restart cap. */
+const crashOnInit = params.get('crashOnInit');
 
 /** What the browser offers: an adapter description, or why WebGPU is not used. A software
  * adapter (SwiftShader, llvmpipe) is passed over: it trains far slower than the CPU backend. */
@@ -35,6 +40,7 @@ async function probeWebGpu(): Promise<{ adapter?: string; unavailable?: string }
 /** The worker's one session (and the benchmark page's measurements), made once. */
 const engine = (async () => {
   await init();
+  if (crashOnInit) crashForTesting(crashOnInit);
   const probe = await probeWebGpu();
   const session = await Session.create(probe.unavailable);
   const backend = session.backend;
@@ -100,6 +106,17 @@ async function handle(request: P.Request): Promise<P.Response> {
       const run = await (await benchmarks()).epoch(r.gpu, r.perClass, r.nodes, r.frames, r.beads);
       return { type: 'epochRun', id, run };
     }
+    case 'crash': {
+      const { kind } = request;
+      if (request.deferred) {
+        // Like an async wasm call's trap: it surfaces in the global error handler and this
+        // request never gets its own answer.
+        queueMicrotask(() => crashForTesting(kind));
+        return new Promise<never>(() => {});
+      }
+      crashForTesting(kind);
+      throw new Error(`crashForTesting(${kind}) returned instead of trapping`);
+    }
     default: {
       const unknown: never = request;
       throw new Error(`unknown request ${JSON.stringify(unknown)}`);
@@ -107,13 +124,56 @@ async function handle(request: P.Request): Promise<P.Response> {
   }
 }
 
+/** Why the wasm instance must not be used again after `e`, or null for an ordinary error. A
+ * panic is known from the hook's record; other traps and a stack overflow by their error type
+ * (this worker's own code does little else than call wasm, so a `RangeError` is taken as one). */
+function poisoning(e: unknown): string | null {
+  let panic: string | undefined;
+  try {
+    panic = panicMessage();
+  } catch {
+    // The module never loaded: nothing recorded, the error type below decides.
+  }
+  if (panic) return panic.replace(/\n/g, ' ');
+  if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) return `${e.name}: ${e.message}`;
+  return null;
+}
+
+/** Set once the instance is poisoned: every later request is answered `fatal` too. */
+let poisoned: string | null = null;
+
+function poison(reason: string, id: number) {
+  if (poisoned) return;
+  poisoned = reason;
+  post({ type: 'fatal', id, message: reason });
+}
+
 self.onmessage = async (event: MessageEvent<P.Request>) => {
   const request = event.data;
+  if (poisoned) return post({ type: 'fatal', id: request.id, message: poisoned });
   try {
     const response = await handle(request);
     post(response, response.type === 'saved' ? [response.bytes.buffer] : []);
   } catch (e) {
+    const fatal = poisoning(e);
+    if (fatal) return poison(fatal, request.id);
     const message = e instanceof Error ? e.message : String(e);
     post({ type: 'error', id: request.id, message, context: request.type });
   }
 };
+
+// A trap inside an async wasm call surfaces outside any request (in the microtask that polls the
+// Rust future), and that request's promise never settles: report it here. Other uncaught errors
+// reach the page's `worker.onerror`, which restarts the worker as well.
+self.addEventListener('error', (event) => {
+  const fatal = poisoning(event.error);
+  if (!fatal) return;
+  event.preventDefault();
+  poison(fatal, 0);
+});
+self.addEventListener('unhandledrejection', (event) => {
+  const fatal = poisoning(event.reason);
+  if (!fatal) return;
+  event.preventDefault();
+  poison(fatal, 0);
+});
