@@ -101,7 +101,12 @@ classes: Array<string>,
 /**
  * Samples read.
  */
-samples: number,
+samples: number, 
+/**
+ * One per trajectory, in the table's order: what reading it left out (a file cut short
+ * inside a frame is read up to its last complete frame), or `null`.
+ */
+warnings: Array<string | null>,
 };
 
 export type Inspection = { 

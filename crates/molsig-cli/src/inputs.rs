@@ -134,6 +134,9 @@ pub fn inspect(files: &[PathBuf]) -> Result<()> {
             println!("{}", serde_json::to_string_pretty(&header)?);
         } else if extension == "xtc" {
             let reader = molsig_io::xtc::XtcReader::open(Cursor::new(bytes), &name)?;
+            if let Some(truncation) = reader.truncation() {
+                eprintln!("warning: {truncation}");
+            }
             let frames = reader.frames();
             let span = match (frames.first(), frames.last()) {
                 (Some(a), Some(b)) => b.time - a.time,

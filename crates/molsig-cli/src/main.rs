@@ -183,12 +183,21 @@ fn training_data(args: &TrainArgs) -> Result<Loaded> {
     let mut files = args.input.files()?;
     eprintln!("reading {} trajectories…", files.trajectories.len());
     let (molecules, _) = plan(&mut files, &options, 16, None)?;
-    Ok(load(
+    let loaded = load(
         molecules,
         &options,
         Classes::FromLabels,
         &mut files.trajectories,
-    )?)
+    )?;
+    warn_about_files(&loaded);
+    Ok(loaded)
+}
+
+/// Prints what reading left out (a trajectory cut short) to stderr.
+fn warn_about_files(loaded: &Loaded) {
+    for warning in loaded.files.iter().filter_map(|f| f.warning.as_ref()) {
+        eprintln!("warning: {warning}");
+    }
 }
 
 fn train_command(args: &TrainArgs) -> Result<()> {
@@ -348,6 +357,7 @@ fn predict_command(args: &PredictArgs, features: bool) -> Result<()> {
     let (molecules, _) = plan(&mut files, &options, 16, None)?;
     let classes = Classes::OfModel(header.classes.clone());
     let loaded = load(molecules, &options, classes, &mut files.trajectories)?;
+    warn_about_files(&loaded);
     if features {
         return output::write_features(&args.out, &model, &loaded.dataset, &device);
     }

@@ -15,11 +15,15 @@
 //! 4. **distance** fallback for residues without a template (ligands, lipids, unknown residues)
 //!    and for atoms of templated residues that are still unbonded: atoms *i*, *j* are bonded when
 //!    `d < r_cov(i) + r_cov(j) + tolerance`. A cell list keeps this O(n). Two hydrogens are never
-//!    bonded, a hydrogen gets only its closest partner, and monatomic ions, atoms of unknown
+//!    bonded, a hydrogen gets only its closest partner, a heavy atom gets at most
+//!    [`MAX_DISTANCE_PARTNERS`] bonds through heavy partners (the nearest first), and monatomic
+//!    ions, atoms of unknown
 //!    element `X` (virtual sites such as TIP4P's `MW`) and (with templates on) water never take
 //!    part.
 //!
-//! Positions are used as given, without periodic images: make molecules whole first
+//! Links between residues use the minimum image when the frame (or else the topology) has a box,
+//! rectangular or triclinic, so a chain that crosses the box edge stays linked. Everything else
+//! uses positions as given, without periodic images: make molecules whole first
 //! (`gmx trjconv -pbc mol`). Atoms without a finite position in the frame get no distance-based
 //! bonds.
 
@@ -27,7 +31,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::templates::{self, ResidueKind};
-use crate::{Frame, Topology};
+use crate::{BoxVectors, Frame, Topology};
 
 /// Symmetric adjacency over `n` atoms in compressed sparse row form: the neighbours of atom `i`
 /// are `neighbours[offsets[i]..offsets[i + 1]]`, sorted ascending, without self loops or
@@ -246,6 +250,11 @@ impl BondSummary {
 pub const LINK_CUTOFF: f32 = 0.2;
 /// Largest SG–SG distance accepted as a disulfide, in nm.
 pub const DISULFIDE_CUTOFF: f32 = 0.25;
+/// Most bonds the distance fallback lets a heavy atom reach through heavy-atom partners (the
+/// nearest win; hydrogens attach afterwards). Six covers octahedral metal centres; without a cap,
+/// atoms piled on one point (a broken frame, a zeroed selection) would all bond to each other,
+/// n² / 2 bonds.
+pub const MAX_DISTANCE_PARTNERS: usize = 6;
 
 /// Infers the bond graph of `topology` using the coordinates in `positions` (one per topology
 /// atom, nm). See the [module documentation](self) for the rules.
@@ -280,6 +289,10 @@ pub fn infer_bonds_with_summary(
             .position(i)
             .filter(|p| p.iter().all(|c| c.is_finite()))
     };
+    let cell = positions
+        .box_vectors
+        .or(topology.box_vectors)
+        .and_then(Periodic::new);
     let mut b = Builder {
         n,
         pairs: FastSet::default(),
@@ -302,7 +315,7 @@ pub fn infer_bonds_with_summary(
     }
 
     if options.use_links {
-        let (peptide, nucleic) = links(topology, &kinds, &pos, &mut b);
+        let (peptide, nucleic) = links(topology, &kinds, &pos, cell.as_ref(), &mut b);
         summary.peptide = peptide;
         summary.nucleic = nucleic;
         summary.disulfide = disulfides(topology, &kinds, &pos, &mut b);
@@ -406,16 +419,71 @@ fn template_residue(
     added
 }
 
-/// Peptide and nucleic backbone links between consecutive residues of one chain.
+/// A periodic cell (box vectors as rows, nm) for minimum-image distances.
+struct Periodic {
+    rows: [[f64; 3]; 3],
+    /// Inverse of `rows`: a displacement `d` has fractional coordinates `d * inverse`.
+    inverse: [[f64; 3]; 3],
+}
+
+impl Periodic {
+    /// `None` for a degenerate box (zero volume or non-finite values).
+    fn new(cell: BoxVectors) -> Option<Self> {
+        let r = cell.map(|row| row.map(f64::from));
+        let cofactor = |i: usize, j: usize| {
+            let (i1, i2, j1, j2) = ((i + 1) % 3, (i + 2) % 3, (j + 1) % 3, (j + 2) % 3);
+            r[i1][j1] * r[i2][j2] - r[i1][j2] * r[i2][j1]
+        };
+        let det = (0..3).map(|j| r[0][j] * cofactor(0, j)).sum::<f64>();
+        if !det.is_finite() || det.abs() < 1e-9 {
+            return None;
+        }
+        // inverse[j][i] = cofactor(i, j) / det (the adjugate is the transposed cofactor matrix).
+        let inverse = std::array::from_fn(|j| std::array::from_fn(|i| cofactor(i, j) / det));
+        Some(Self { rows: r, inverse })
+    }
+
+    /// Squared distance from `a` to the nearest periodic image of `b`: the displacement is
+    /// wrapped into the cell, then the 27 neighbouring images are compared, which is exact for
+    /// triclinic cells however skewed GROMACS allows them.
+    fn dist2(&self, a: [f32; 3], b: [f32; 3]) -> f32 {
+        let d: [f64; 3] = std::array::from_fn(|k| f64::from(b[k]) - f64::from(a[k]));
+        let frac: [f64; 3] = std::array::from_fn(|i| {
+            let f = (0..3).map(|k| d[k] * self.inverse[k][i]).sum::<f64>();
+            f - f.round()
+        });
+        let mut best = f64::INFINITY;
+        for n in 0..27 {
+            let shift = [
+                f64::from(n % 3) - 1.0,
+                f64::from(n / 3 % 3) - 1.0,
+                f64::from(n / 9) - 1.0,
+            ];
+            let image: [f64; 3] = std::array::from_fn(|k| {
+                (0..3)
+                    .map(|i| (frac[i] + shift[i]) * self.rows[i][k])
+                    .sum::<f64>()
+            });
+            best = best.min(image.iter().map(|v| v * v).sum());
+        }
+        best as f32
+    }
+}
+
+/// Peptide and nucleic backbone links between consecutive residues of one chain; distances use
+/// the minimum image when there is a `cell`, so a chain that crosses the box stays linked.
 fn links(
     topology: &Topology,
     kinds: &[ResidueKind],
     pos: &impl Fn(usize) -> Option<[f32; 3]>,
+    cell: Option<&Periodic>,
     b: &mut Builder,
 ) -> (usize, usize) {
     let (mut peptide, mut nucleic) = (0, 0);
     let close = |i: usize, j: usize| match (pos(i), pos(j)) {
-        (Some(p), Some(q)) => dist2(p, q) < LINK_CUTOFF * LINK_CUTOFF,
+        (Some(p), Some(q)) => {
+            cell.map_or_else(|| dist2(p, q), |c| c.dist2(p, q)) < LINK_CUTOFF * LINK_CUTOFF
+        }
         _ => false,
     };
     for r in 1..topology.residues.len() {
@@ -513,6 +581,9 @@ fn distance_fallback(
     let mut added = 0;
     // Closest heavy partner per unbonded hydrogen, added after the scan.
     let mut best_for_h: FastMap<usize, (usize, f32)> = FastMap::default();
+    // Heavy-atom pairs within bonding distance: each atom's nearest few, bonded nearest first.
+    let mut heavy_pairs: Vec<(f32, usize, usize)> = Vec::new();
+    let mut nearest: Vec<(f32, usize, usize)> = Vec::new();
     let mut candidates = Vec::new();
     for &(i, p) in grid.entries() {
         if !in_set[i] {
@@ -530,9 +601,7 @@ fn distance_fallback(
                 continue;
             }
             if !hydrogen[i] && !hydrogen[j] {
-                if b.add(i, j) {
-                    added += 1;
-                }
+                nearest.push((d2, i, j));
                 continue;
             }
             let (h, x) = if hydrogen[i] { (i, j) } else { (j, i) };
@@ -543,6 +612,15 @@ fn distance_fallback(
             if d2 < entry.1 {
                 *entry = (x, d2);
             }
+        }
+        nearest.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
+        heavy_pairs.extend(nearest.drain(..).take(MAX_DISTANCE_PARTNERS));
+    }
+    heavy_pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+    let cap = MAX_DISTANCE_PARTNERS as u32;
+    for (_, i, j) in heavy_pairs {
+        if b.degree[i] < cap && b.degree[j] < cap && b.add(i, j) {
+            added += 1;
         }
     }
     for (h, (x, _)) in best_for_h {

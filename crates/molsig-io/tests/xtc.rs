@@ -313,32 +313,33 @@ fn wide_and_large_integer_codings_match_a_reference_encoder() {
     }
 }
 
-/// Files that molly 0.7's writer encodes wrongly (it mis-orders packed triples wider than 64 bits),
-/// but that are still well-formed XTC: the values below are what xdrfile's C decoder (through
-/// mdtraj) reads from them, so they pin down 72-bit packed large atoms and small-integer indices
-/// above 56 bits against the reference implementation.
+/// Files that molly 0.7's writer encodes wrongly (it mis-orders packed triples wider than 64 bits).
+/// Where the wrong bits still decode inside the frame's stored bounds, the values are what
+/// xdrfile's C decoder (through mdtraj) reads, pinning down 72-bit packed large atoms and
+/// small-integer indices above 56 bits against the reference implementation. Where the decoded
+/// extent contradicts the stored `minint`/`maxint` (which a correct writer sets to the exact
+/// extremes), xdrfile silently returns coordinates outside the frame's own bounds; molsig reports
+/// the frame as corrupt at the bound's byte.
 #[test]
-fn wide_packed_numbers_match_xdrfile_reference_values() {
+fn wide_packed_numbers_match_xdrfile_or_are_reported_corrupt() {
     type Golden = (f64, [f32; 3], [f32; 3], [f32; 3]);
-    let cases: [(usize, f32, f32, u64, [Golden; 2]); 2] = [
+    // Ok: xdrfile's values; Err: the byte offset of the contradicted bound.
+    type Expected = [Result<Golden, u64>; 2];
+    let cases: [(usize, f32, f32, u64, Expected); 2] = [
         (
             300,
             13_000_000.0,
             2.0,
             6,
             [
-                (
-                    951.466_607_794,
-                    [1.065_941_9, 0.884_194_5, 1.014_183_9],
-                    [1.099_131_5, 1.106_891_6, 0.950_293_1],
-                    [1.606_180_3, 1.621_790_5, 1.394_061_4],
-                ),
-                (
+                // x decodes up to 25267184 but maxint x (byte 72) is 25270896.
+                Err(72),
+                Ok((
                     951.383_819_099,
                     [1.062_490_9, 0.894_822_6, 1.014_716_4],
                     [1.049_447_3, 1.082_814_6, 1.019_237_2],
                     [1.612_217_9, 1.601_740_4, 1.384_667_6],
-                ),
+                )),
             ],
         ),
         (
@@ -346,20 +347,9 @@ fn wide_packed_numbers_match_xdrfile_reference_values() {
             1_000_000.0,
             16.0,
             3,
-            [
-                (
-                    4_660.544_220_164,
-                    [7.860_261, 7.942_068, 2.066_235],
-                    [8.010_303, 8.026_593, 12.041_964],
-                    [4.283_149, 5.902_754, 11.770_42],
-                ),
-                (
-                    4_797.313_474_864,
-                    [7.877_193, 7.976_577_8, 13.718_858],
-                    [8.2497, 8.023_861, 12.506_647],
-                    [4.282_346, 5.921_428, 15.671_776],
-                ),
-            ],
+            // x decodes from 174333 but minint x (byte 60 of each frame) is 170650, and from
+            // 176727 against 183119 in frame 1 (which starts at byte 1704).
+            [Err(60), Err(1704 + 60)],
         ),
     ];
     for (natoms, precision, size, seed, golden) in cases {
@@ -369,8 +359,25 @@ fn wide_packed_numbers_match_xdrfile_reference_values() {
         );
         let mut xtc = open(&bytes).unwrap();
         let mut f = Frame::default();
-        for (i, (sum, first, atom24, last)) in golden.iter().enumerate() {
-            xtc.read_frame(i, None, &mut f).unwrap();
+        for (i, expected) in golden.iter().enumerate() {
+            let read = xtc.read_frame(i, None, &mut f);
+            let (sum, first, atom24, last) = match (expected, read) {
+                (Ok(golden), Ok(())) => golden,
+                (
+                    Err(at),
+                    Err(Error::Corrupt {
+                        frame,
+                        offset,
+                        message,
+                        ..
+                    }),
+                ) => {
+                    assert_eq!((frame, offset), (i, *at), "{message}");
+                    assert!(message.starts_with("decoded x spans"), "{message}");
+                    continue;
+                }
+                (_, read) => panic!("precision {precision} frame {i}: {read:?}"),
+            };
             let total: f64 = (0..f.len())
                 .flat_map(|a| f.position(a).unwrap())
                 .map(f64::from)
@@ -479,10 +486,10 @@ fn bad_selections_and_frame_indices_are_mismatches() {
     assert_eq!(f.len(), 2);
 }
 
-/// The `Error::Frame` of a failed open, as (message, frame, offset).
+/// The `Error::Corrupt` of a failed open, as (message, frame, offset).
 fn frame_error(bytes: &[u8]) -> (String, usize, u64) {
     match open(bytes) {
-        Err(Error::Frame {
+        Err(Error::Corrupt {
             message,
             frame,
             offset,
@@ -491,18 +498,29 @@ fn frame_error(bytes: &[u8]) -> (String, usize, u64) {
             assert_eq!(source_name, "test.xtc");
             (message, frame, offset)
         }
-        Err(other) => panic!("expected a frame error, got {other}"),
+        Err(other) => panic!("expected a corrupt frame, got {other}"),
+        Ok(_) => panic!("expected an error"),
+    }
+}
+
+/// The `Error::Truncated` of a file that stops inside its first frame, as (message, offset).
+fn truncated_error(bytes: &[u8]) -> (String, u64) {
+    match open(bytes) {
+        Err(Error::Truncated {
+            message,
+            frame: 0,
+            offset,
+            ..
+        }) => (message, offset),
+        Err(other) => panic!("expected truncation inside frame 0, got {other}"),
         Ok(_) => panic!("expected an error"),
     }
 }
 
 #[test]
 fn empty_file() {
-    let (msg, frame, offset) = frame_error(&[]);
-    assert_eq!(
-        (msg.as_str(), frame, offset),
-        ("empty file: no XTC frames", 0, 0)
-    );
+    let error = open(&[]).err().unwrap();
+    assert_eq!(error.to_string(), "test.xtc: empty file: no XTC frames");
 }
 
 #[test]
@@ -537,6 +555,12 @@ fn frames_with_different_atom_counts() {
     let (msg, frame, offset) = frame_error(&bytes);
     assert_eq!(msg, "frame has 30 atoms but frame 0 has 20");
     assert_eq!((frame, offset), (2, first_len as u64 + 4));
+    // Checked as soon as the count is there, so a short frame of another system is corrupt too.
+    let (msg, frame, _) = frame_error(&bytes[..first_len + 10]);
+    assert_eq!(
+        (msg.as_str(), frame),
+        ("frame has 30 atoms but frame 0 has 20", 2)
+    );
 }
 
 #[test]
@@ -572,95 +596,113 @@ fn bad_precision() {
     }
 }
 
+/// A byte count no frame of its atoms can have is a corrupt field, not a frame cut short.
 #[test]
-fn byte_count_beyond_the_file() {
-    for (magic, at, width) in [(Magic::Xtc1995, 88, 4), (Magic::Xtc2023, 88, 8)] {
-        let mut bytes = write(&trajectory(20, 1, 1000.0, 3.0, 1), magic);
-        bytes[at..at + width].fill(0x7f);
-        let (msg, frame, _) = frame_error(&bytes);
-        assert!(msg.starts_with("truncated: frame needs"), "{msg}");
-        assert_eq!(frame, 0);
+fn impossible_byte_count_is_corrupt() {
+    for (magic, width) in [(Magic::Xtc1995, 4), (Magic::Xtc2023, 8)] {
+        let mut bytes = write(&trajectory(20, 3, 1000.0, 3.0, 1), magic);
+        bytes[88..88 + width].fill(0x7f);
+        let (msg, frame, offset) = frame_error(&bytes);
+        assert!(
+            msg.ends_with("compressed bytes but its 20 atoms take at most 255"),
+            "{msg}"
+        );
+        assert_eq!((frame, offset), (0, 88 + width as u64 - 4));
     }
 }
 
 #[test]
-fn trailing_garbage() {
+fn trailing_garbage_is_a_corrupt_frame() {
     let mut bytes = write(&trajectory(20, 2, 1000.0, 3.0, 1), Magic::Xtc1995);
     let end = bytes.len() as u64;
     bytes.extend(b"garbage!");
     let (msg, frame, offset) = frame_error(&bytes);
-    assert!(
-        msg.starts_with("trailing garbage: 8 bytes after the last frame: bad magic"),
-        "{msg}"
+    assert_eq!(
+        msg,
+        "bad magic 0x67617262, expected 1995 or 2023 (is this an XTC file?); 8 bytes from here \
+         to the end of the file"
     );
     assert_eq!((frame, offset), (2, end));
+    // Two bytes that cannot start a magic number: corrupt; two that can: truncated.
     bytes.truncate(end as usize + 2);
     let (msg, ..) = frame_error(&bytes);
     assert_eq!(
         msg,
-        "truncated or trailing garbage: 2 bytes after the last frame, too short for a frame header"
+        "bad magic: the bytes [67, 61] cannot start 1995 or 2023 (is this an XTC file?); 2 bytes \
+         from here to the end of the file"
     );
+    bytes[end as usize..].fill(0);
+    let xtc = open(&bytes).unwrap();
+    assert_eq!(xtc.num_frames(), 2);
+    assert_eq!(xtc.truncation().unwrap().data_ends_at, end + 2);
 }
 
+/// Cutting a file anywhere: at 0 an empty file, inside frame 0 an error, at a boundary a clean
+/// file, inside frame k >= 1 the k complete frames and a warning at the right bytes.
 #[test]
-fn every_cut_point_is_an_error_unless_at_a_frame_boundary() {
+fn every_cut_point_is_a_clean_end_or_a_truncation() {
     for (natoms, magic) in [
         (12, Magic::Xtc1995),
         (12, Magic::Xtc2023),
         (4, Magic::Xtc1995),
     ] {
         let bytes = write(&trajectory(natoms, 3, 1000.0, 3.0, 5), magic);
-        let boundaries: Vec<u64> = open(&bytes)
-            .unwrap()
-            .frames()
-            .iter()
-            .map(|f| f.offset)
-            .collect();
-        for cut in 0..bytes.len() {
-            match open(&bytes[..cut]) {
-                Ok(xtc) => {
-                    assert!(
-                        boundaries.contains(&(cut as u64)) && cut > 0,
-                        "cut {cut} opened"
-                    );
-                    assert_eq!(
-                        xtc.frames().last().map(|f| f.offset),
-                        boundaries.iter().rev().find(|&&b| b < cut as u64).copied()
-                    );
-                }
-                Err(Error::Frame {
-                    message, offset, ..
-                }) => {
-                    assert!(
-                        !boundaries.contains(&(cut as u64)) || cut == 0,
-                        "cut {cut}: {message}"
-                    );
-                    assert!(offset <= cut as u64, "cut {cut}: offset {offset}");
-                    assert!(
-                        cut == 0 || message.starts_with("truncated"),
-                        "cut {cut}: {message}"
-                    );
-                }
-                Err(other) => panic!("cut {cut}: {other}"),
+        let xtc = open(&bytes).unwrap();
+        assert!(xtc.truncation().is_none());
+        let mut boundaries: Vec<u64> = xtc.frames().iter().map(|f| f.offset).collect();
+        boundaries.push(bytes.len() as u64);
+        for cut in 1..bytes.len() as u64 {
+            let complete = boundaries.iter().filter(|&&b| b > 0 && b <= cut).count();
+            let bytes = &bytes[..cut as usize];
+            if complete == 0 {
+                let (message, offset) = truncated_error(bytes);
+                assert_eq!(offset, cut, "cut {cut}: {message}");
+                continue;
             }
+            let mut xtc = open(bytes).unwrap_or_else(|e| panic!("cut {cut}: {e}"));
+            assert_eq!(xtc.num_frames(), complete, "cut {cut}");
+            match xtc.truncation() {
+                None => assert!(boundaries.contains(&cut), "cut {cut}"),
+                Some(t) => {
+                    assert_eq!(t.last_good_frame, complete - 1, "cut {cut}");
+                    assert_eq!(t.incomplete_frame_at, boundaries[complete], "cut {cut}");
+                    assert_eq!(t.data_ends_at, cut, "cut {cut}");
+                }
+            }
+            let mut frame = Frame::default();
+            xtc.read_frame(complete - 1, None, &mut frame).unwrap();
+            assert_eq!(frame.len(), natoms);
         }
     }
 }
 
 #[test]
 fn truncated_message_names_the_sizes() {
-    let bytes = write(&trajectory(100, 1, 1000.0, 3.0, 5), Magic::Xtc1995);
-    let cut = bytes.len() - 10;
-    let (msg, frame, offset) = frame_error(&bytes[..cut]);
-    let payload = bytes.len() - 92;
+    // Two frames of the same length (one written twice).
+    let one = write(&trajectory(100, 1, 1000.0, 3.0, 5), Magic::Xtc1995);
+    let bytes = [one.clone(), one].concat();
+    let frame_len = bytes.len() / 2;
+    let payload = frame_len - 92;
+    let (msg, offset) = truncated_error(&bytes[..frame_len - 10]);
     assert_eq!(
         msg,
         format!(
-            "truncated: frame needs {payload} bytes of coordinates but only {} remain",
+            "the frame needs {payload} bytes of coordinates but only {} remain",
             payload - 10
         )
     );
-    assert_eq!((frame, offset), (0, 92));
+    assert_eq!(offset, frame_len as u64 - 10);
+    let cut = 2 * frame_len - 10;
+    let xtc = XtcReader::open(Cursor::new(&bytes[..cut]), "run.xtc").unwrap();
+    assert_eq!(
+        xtc.truncation().unwrap().to_string(),
+        format!(
+            "run.xtc: truncated: the data stops at byte {cut} inside frame 1 (which starts at \
+             byte {frame_len}: the frame needs {payload} bytes of coordinates but only {} \
+             remain); read the 1 complete frames, 0 to 0",
+            payload - 10
+        )
+    );
 }
 
 #[test]
@@ -675,11 +717,12 @@ fn corrupt_payload_errors_or_decodes_but_never_panics() {
             let mut xtc = open(&b).unwrap();
             match xtc.read_frame(0, None, &mut frame) {
                 Ok(()) => assert_eq!(frame.len(), 300),
-                Err(Error::Frame {
+                Err(Error::Corrupt {
                     frame: 0, offset, ..
                 }) => {
                     errors += 1;
-                    assert!(offset >= 92 && offset <= bytes.len() as u64);
+                    // In the compressed data, or at the stored bound it contradicts.
+                    assert!(offset >= 60 && offset <= bytes.len() as u64, "{offset}");
                 }
                 Err(e) => panic!("{e}"),
             }

@@ -1,8 +1,10 @@
 //! Labelled trajectories read into a dataset, with the class order fixed once
-//! ([`class_order`]) and every file's size and content hash recorded for the model file.
+//! ([`class_order`]) and every file's size and content hash recorded for the model file, with a
+//! warning for a trajectory read only up to its last complete frame.
 
 use std::io::{Read, Seek, SeekFrom};
 
+use molsig_io::xtc::XtcReader;
 use molsig_model::data::{Dataset, Molecule};
 use molsig_model::manifest::{Split, class_order};
 use serde::Serialize;
@@ -31,6 +33,11 @@ pub struct FileRecord {
     pub bytes: u64,
     /// xxHash3 (64-bit) of the bytes, hexadecimal.
     pub xxh3: String,
+    /// What reading it left out, for the user to see: a trajectory cut short inside a frame
+    /// names its last complete frame and the byte where its data stops.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub warning: Option<String>,
 }
 
 /// A dataset read from the user's files, with what the model file records about them.
@@ -95,6 +102,7 @@ pub fn hash<R: Read + Seek>(reader: &mut R, name: &str) -> Result<FileRecord> {
         name: name.to_owned(),
         bytes,
         xxh3: format!("{:016x}", hasher.digest()),
+        warning: None,
     })
 }
 
@@ -119,7 +127,12 @@ pub fn load<R: Read + Seek>(
     }
     let mut records = Vec::with_capacity(files.len());
     for file in files.iter_mut() {
-        records.push(hash(&mut file.reader, &file.name)?);
+        let mut record = hash(&mut file.reader, &file.name)?;
+        // A header scan (payloads skipped): the reader below keeps only the complete frames.
+        record.warning = XtcReader::open(&mut file.reader, &file.name)?
+            .truncation()
+            .map(ToString::to_string);
+        records.push(record);
         let label = dataset.classes.iter().position(|c| *c == file.label);
         let molecule = dataset
             .molecules

@@ -33,13 +33,38 @@ pub struct Explanation {
 /// Explains the first sample of trajectory `trajectory` (aligned first if the model aligns).
 ///
 /// # Errors
-/// No such trajectory or sample, or the interpretation's forward/backward pass.
+/// No such trajectory or sample, data that does not fit the model (points per frame, frames per
+/// sample), or the interpretation's forward/backward pass.
 pub async fn explain(
     model: &TrainedModel,
     dataset: &Dataset,
     trajectory: usize,
     device: &Device,
 ) -> Result<Explanation> {
+    let header = &model.header;
+    let of = dataset.trajectories.get(trajectory).ok_or_else(|| {
+        Error::Input(format!(
+            "trajectory {trajectory} does not exist; there are {}",
+            dataset.trajectories.len()
+        ))
+    })?;
+    // The data may have been read for another model (the page keeps its training data when a
+    // model file is loaded): check it fits this one, as `predict` does.
+    let points = dataset.molecules[of.molecule].len();
+    if points != header.atoms {
+        return Err(Error::Input(format!(
+            "{} was read as {points} points per frame, but the model takes {}; read the data \
+             again with the model's settings",
+            of.name, header.atoms
+        )));
+    }
+    if dataset.frames != header.input.frames {
+        return Err(Error::Input(format!(
+            "{} was read in samples of {} frames, but the model takes {}; read the data again \
+             with the model's settings",
+            of.name, dataset.frames, header.input.frames
+        )));
+    }
     let sample = dataset
         .samples
         .iter()

@@ -28,6 +28,12 @@ pub const BROWSER_MEMORY_BUDGET: MemoryBudget = MemoryBudget {
     holder: "a browser tab can hold",
 };
 
+/// Fewest frames per sample: a path of one point has no increments.
+pub const MIN_FRAMES: usize = 2;
+/// Most frames per sample: far beyond any real window (a sample's path is one signature input)
+/// and low enough that per-sample sizes stay well inside 32-bit indexing.
+pub const MAX_FRAMES: usize = 100_000;
+
 /// How the files become samples.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
@@ -61,6 +67,26 @@ impl DataOptions {
             frames: self.frames,
             stride: self.stride,
         }
+    }
+
+    /// Checks the sample shape: a path needs at least two frames, and samples at least one frame
+    /// between their starts.
+    ///
+    /// # Errors
+    /// [`Error::Input`] naming the option and what was expected.
+    pub fn validate(&self) -> Result<()> {
+        if !(MIN_FRAMES..=MAX_FRAMES).contains(&self.frames) {
+            return Err(Error::Input(format!(
+                "frames per sample is {}; expected {MIN_FRAMES} to {MAX_FRAMES}",
+                self.frames
+            )));
+        }
+        if self.stride == 0 {
+            return Err(Error::Input(
+                "the stride between samples is 0; expected at least 1 frame".into(),
+            ));
+        }
+        Ok(())
     }
 
     /// The options a saved model's inputs must be read with.
@@ -137,26 +163,53 @@ pub struct PlannedTrajectory {
     pub samples: usize,
 }
 
-/// Samples a trajectory of `frames` frames yields.
+/// Samples a trajectory of `frames` frames yields (options already validated: stride ≥ 1).
 fn samples_of(frames: usize, options: &DataOptions) -> usize {
-    if frames < options.frames || options.stride == 0 {
+    if frames < options.frames {
         0
     } else {
         (frames - options.frames) / options.stride + 1
     }
 }
 
+/// The product of `factors` as bytes, or an error naming what overflowed: a job that large can
+/// never fit, and on wasm32 an unchecked product would wrap and pass the budget.
+fn product(what: &str, factors: &[u64]) -> Result<u64> {
+    factors
+        .iter()
+        .try_fold(1_u64, |total, &f| total.checked_mul(f))
+        .ok_or_else(|| {
+            Error::TooLarge(format!(
+                "{what} overflows 64 bits; the job cannot fit in memory"
+            ))
+        })
+}
+
+fn sum(what: &str, a: u64, b: u64) -> Result<u64> {
+    a.checked_add(b).ok_or_else(|| {
+        Error::TooLarge(format!(
+            "{what} overflows 64 bits; the job cannot fit in memory"
+        ))
+    })
+}
+
 /// Reads every topology and every trajectory's frame index (headers only) and estimates memory.
 ///
 /// # Errors
-/// Unreadable files, a trajectory whose atom count does not match its topology, or a job larger
-/// than `budget` (the message says what to change).
+/// Invalid options, unreadable files, a trajectory whose atom count does not match its topology,
+/// or a job larger than `budget` (the message says what to change).
 pub fn plan<R: Read + Seek>(
     files: &mut Files<R>,
     options: &DataOptions,
     batch_size: usize,
     budget: Option<MemoryBudget>,
 ) -> Result<(Vec<Molecule>, Plan)> {
+    options.validate()?;
+    if batch_size == 0 {
+        return Err(Error::Input(
+            "the batch size is 0; expected at least 1 sample".into(),
+        ));
+    }
     let input = options.input();
     let molecules = files
         .topologies
@@ -181,9 +234,16 @@ pub fn plan<R: Read + Seek>(
         }
         let frames = xtc.num_frames();
         let samples = samples_of(frames, options);
-        let point_bytes = molecule.len() as u64 * 3 * 4;
-        data_bytes += samples as u64 * options.frames as u64 * point_bytes;
-        largest = largest.max(frames as u64 * point_bytes);
+        let point_bytes = product("a frame's bytes", &[molecule.len() as u64, 3, 4])?;
+        let file_samples = product(
+            &format!("the samples of {}", file.name),
+            &[samples as u64, options.frames as u64, point_bytes],
+        )?;
+        data_bytes = sum("the samples' bytes", data_bytes, file_samples)?;
+        largest = largest.max(product(
+            &format!("the frames of {}", file.name),
+            &[frames as u64, point_bytes],
+        )?);
         widest = widest.max(point_bytes);
         trajectories.push(PlannedTrajectory {
             name: file.name.clone(),
@@ -193,14 +253,17 @@ pub fn plan<R: Read + Seek>(
     }
     // Activations of the widest layers (hidden features, first-level assignments) kept for the
     // backward pass, with their gradients: a rough factor, on the safe side.
-    let training_bytes = batch_size as u64 * options.frames as u64 * widest * 64;
+    let training_bytes = product(
+        "one training batch's bytes",
+        &[batch_size as u64, options.frames as u64, widest, 64],
+    )?;
     let plan = Plan {
         points: molecules.first().map_or(0, Molecule::len),
         trajectories,
-        data_bytes: data_bytes + largest,
+        data_bytes: sum("the data's bytes", data_bytes, largest)?,
         training_bytes,
     };
-    let total = plan.data_bytes + plan.training_bytes;
+    let total = sum("the job's bytes", plan.data_bytes, plan.training_bytes)?;
     if let Some(budget) = budget.filter(|b| total > b.bytes) {
         return Err(Error::TooLarge(format!(
             "this job needs about {} ({} of samples, {} per training batch), more than the {} {}. \

@@ -48,6 +48,63 @@ pub struct TrainRequest {
     pub seed: u64,
 }
 
+/// Most epochs a request may ask for: far beyond any useful schedule, and a bound on a run.
+pub const MAX_EPOCHS: usize = 100_000;
+/// Most samples per optimiser step (activations grow with it; the plan checks memory too).
+pub const MAX_BATCH_SIZE: usize = 65_536;
+
+impl TrainRequest {
+    /// Checks the settings a user (or a page's script) sent before anything is built from them.
+    ///
+    /// # Errors
+    /// [`Error::Input`] naming the setting, its value and what was expected.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |what: &str, value: String, expected: &str| {
+            Err(Error::Input(format!(
+                "{what} is {value}; expected {expected}"
+            )))
+        };
+        if let Some(e) = self.epochs.filter(|e| !(1..=MAX_EPOCHS).contains(e)) {
+            return bad("epochs", e.to_string(), &format!("1 to {MAX_EPOCHS}"));
+        }
+        if let Some(b) = self
+            .batch_size
+            .filter(|b| !(1..=MAX_BATCH_SIZE).contains(b))
+        {
+            return bad(
+                "the batch size",
+                b.to_string(),
+                &format!("1 to {MAX_BATCH_SIZE}"),
+            );
+        }
+        if let Some(r) = self
+            .learning_rate
+            .filter(|r| !(r.is_finite() && *r > 0.0 && *r <= 1.0))
+        {
+            return bad("the learning rate", r.to_string(), "a number in (0, 1]");
+        }
+        if self.patience == Some(0) {
+            return bad("patience", "0".into(), "at least 1 epoch, or none");
+        }
+        for (what, f) in [
+            ("the validation fraction", self.validation),
+            ("the test fraction", self.test),
+        ] {
+            if !(0.0..1.0).contains(&f) {
+                return bad(what, f.to_string(), "a fraction in [0, 1)");
+            }
+        }
+        if self.validation + self.test >= 1.0 {
+            return bad(
+                "the validation and test fractions together",
+                (self.validation + self.test).to_string(),
+                "less than 1, leaving trajectories to train on",
+            );
+        }
+        Ok(())
+    }
+}
+
 /// A trained or loaded model with its header (configuration, classes, run record).
 #[derive(Debug)]
 pub struct TrainedModel {
@@ -107,6 +164,7 @@ pub fn configure(loaded: &Loaded, request: &TrainRequest) -> Result<(ModelConfig
             dataset.classes
         )));
     }
+    request.validate()?;
     let mut config = ModelConfig::named(&request.model, request.beads, dataset.classes.len())?;
     config.set_alignment(loaded.options.align);
     if config.aligns_frames() != loaded.options.align {

@@ -146,6 +146,139 @@ fn a_job_too_large_is_refused_before_reading() {
 }
 
 #[test]
+fn hostile_options_are_refused_by_name() {
+    let refused = |options: DataOptions, batch: usize| {
+        plan(&mut files(1), &options, batch, Some(BROWSER_MEMORY_BUDGET))
+            .expect_err("refused")
+            .to_string()
+    };
+    let with = |frames: usize, stride: usize| DataOptions {
+        frames,
+        stride,
+        ..options()
+    };
+    for frames in [0, 1, 1_000_000_000] {
+        let error = refused(with(frames, 50), 8);
+        assert_eq!(
+            error,
+            format!("frames per sample is {frames}; expected 2 to 100000")
+        );
+    }
+    assert!(refused(with(50, 0), 8).contains("stride between samples is 0"));
+    assert!(refused(options(), 0).contains("batch size is 0"));
+    // A product that does not fit 64 bits is an error, not a wrapped number under the budget.
+    let error = refused(options(), usize::MAX);
+    assert!(
+        error.contains("one training batch's bytes overflows 64 bits"),
+        "{error}"
+    );
+}
+
+#[test]
+fn hostile_training_requests_are_refused_by_name() {
+    let loaded = read(files(3), &options());
+    let refused = |request: TrainRequest| {
+        splits(&loaded, &request, None)
+            .expect_err("refused")
+            .to_string()
+    };
+    let cases = [
+        (
+            TrainRequest {
+                batch_size: Some(0),
+                ..request()
+            },
+            "the batch size is 0; expected 1 to 65536",
+        ),
+        (
+            TrainRequest {
+                epochs: Some(0),
+                ..request()
+            },
+            "epochs is 0; expected 1 to 100000",
+        ),
+        (
+            TrainRequest {
+                learning_rate: Some(f64::NAN),
+                ..request()
+            },
+            "the learning rate is NaN; expected a number in (0, 1]",
+        ),
+        (
+            TrainRequest {
+                learning_rate: Some(-1.0),
+                ..request()
+            },
+            "the learning rate is -1; expected a number in (0, 1]",
+        ),
+        (
+            TrainRequest {
+                patience: Some(0),
+                ..request()
+            },
+            "patience is 0; expected at least 1 epoch, or none",
+        ),
+        (
+            TrainRequest {
+                validation: 1.5,
+                ..request()
+            },
+            "the validation fraction is 1.5; expected a fraction in [0, 1)",
+        ),
+        (
+            TrainRequest {
+                validation: 0.5,
+                test: 0.5,
+                ..request()
+            },
+            "the validation and test fractions together is 1; expected less than 1, leaving \
+             trajectories to train on",
+        ),
+    ];
+    for (request, expected) in cases {
+        assert_eq!(refused(request), expected);
+    }
+}
+
+/// A trajectory cut short inside a frame (a run still writing, or killed by the queue) is read up
+/// to its last complete frame, and the loaded data records a warning that front ends show.
+#[test]
+fn a_cut_trajectory_is_read_up_to_its_last_frame_with_a_warning() {
+    let mut f = files(1);
+    assert_eq!(f.trajectories[1].name, "high_friction_01.xtc");
+    // Frame 100 starts at byte 62308 (see molsig-io's xtc_damaged tests); cut 200 bytes into it.
+    let whole = f.trajectories[1].reader.get_ref().clone();
+    f.trajectories[1].reader = Cursor::new(whole[..62_508].to_vec());
+    let (molecules, plan) = plan(&mut f, &options(), 16, None).expect("plan");
+    let frames = |counts: Vec<usize>| assert_eq!(counts, [200, 100]);
+    frames(plan.trajectories.iter().map(|t| t.frames).collect());
+    let loaded = load(
+        molecules,
+        &options(),
+        Classes::FromLabels,
+        &mut f.trajectories,
+    )
+    .expect("load");
+    frames(
+        loaded
+            .dataset
+            .trajectories
+            .iter()
+            .map(|t| t.frames)
+            .collect(),
+    );
+    assert_eq!(loaded.files[0].warning, None);
+    assert_eq!(
+        loaded.files[1].warning.as_deref(),
+        Some(
+            "high_friction_01.xtc: truncated: the data stops at byte 62508 inside frame 100 \
+             (which starts at byte 62308: the frame needs 532 bytes of coordinates but only 108 \
+             remain); read the 100 complete frames, 0 to 99"
+        )
+    );
+}
+
+#[test]
 fn a_file_that_is_not_xtc_is_named() {
     let mut f = files(1);
     f.trajectories[1].reader = Cursor::new(topology());
@@ -251,6 +384,43 @@ fn train_predict_explain_and_reload() {
     // Explanation: memberships sum to one per point, bead positions are membership-weighted
     // means of the first frame's points (Å), and the PDB holds the selected points.
     let e = pollster::block_on(explain(&model, &loaded.dataset, 3, &device)).expect("explains");
+    // Data read for another model (the page keeps its data when a model file is loaded) is
+    // refused by name, not fed to a forward pass of the wrong shape.
+    let backbone = read(
+        files(1),
+        &DataOptions {
+            selection: "backbone".into(),
+            ..options()
+        },
+    );
+    let error = pollster::block_on(explain(&model, &backbone.dataset, 0, &device))
+        .expect_err("other points")
+        .to_string();
+    assert!(
+        error.contains("was read as 44 points per frame, but the model takes 67"),
+        "{error}"
+    );
+    let shorter = read(
+        files(1),
+        &DataOptions {
+            frames: 40,
+            ..options()
+        },
+    );
+    let error = pollster::block_on(explain(&model, &shorter.dataset, 0, &device))
+        .expect_err("other frames")
+        .to_string();
+    assert!(
+        error.contains("samples of 40 frames, but the model takes 50"),
+        "{error}"
+    );
+    let error = pollster::block_on(explain(&model, &loaded.dataset, 10, &device))
+        .expect_err("no trajectory 10")
+        .to_string();
+    assert!(
+        error.contains("trajectory 10 does not exist; there are 10"),
+        "{error}"
+    );
     let (n, m) = (e.interpretation.points, e.interpretation.beads);
     assert_eq!(m, 3);
     let is_atom = |l: &&str| l.starts_with("ATOM") || l.starts_with("HETATM");

@@ -34,6 +34,9 @@ pub struct DatasetSummary {
     pub classes: Vec<String>,
     /// Samples read.
     pub samples: usize,
+    /// One per trajectory, in the table's order: what reading it left out (a file cut short
+    /// inside a frame is read up to its last complete frame), or `null`.
+    pub warnings: Vec<Option<String>>,
 }
 
 /// One row of the page's trajectory table, beside its `Blob`.
@@ -132,6 +135,7 @@ impl Session {
             plan,
             classes: loaded.dataset.classes.clone(),
             samples: loaded.dataset.samples.len(),
+            warnings: loaded.files.iter().map(|f| f.warning.clone()).collect(),
         };
         *self.training.borrow_mut() = Some(Rc::new(loaded));
         Ok(summary)

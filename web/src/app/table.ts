@@ -18,6 +18,19 @@ export function dataOptions(): DataOptions {
   return { selection: $<HTMLSelectElement>('selection').value, frames: numberOf('frames'), stride: numberOf('stride'), align: aligns && input('align').checked };
 }
 
+/** What reading each trajectory left out (a file cut short inside a frame), from the last read. */
+const fileWarnings = new WeakMap<File, string>();
+
+/** The frames cell: counts, and under them a truncated file's warning as readable text. */
+function framesCell(row: (typeof state.rows)[number]): HTMLTableCellElement {
+  const counts = row.frames === undefined ? '—' : `${row.frames} (${row.samples ?? 0} samples)`;
+  const warning = fileWarnings.get(row.file);
+  if (!warning) return el('td', {}, counts);
+  // The worker's message starts with the file name, which the row already shows.
+  const text = warning.startsWith(`${row.file.name}: `) ? warning.slice(row.file.name.length + 2) : warning;
+  return el('td', {}, counts, el('div', { className: 'warning' }, `⚠ ${text}`));
+}
+
 export function renderTable() {
   const body = $('trajectories').querySelector('tbody');
   if (!body) return;
@@ -33,7 +46,7 @@ export function renderTable() {
     remove.setAttribute('aria-label', `Remove ${row.file.name}`);
     remove.addEventListener('click', () => { state.rows.splice(i, 1); state.loadedKey = null; renderTable(); });
     return el('tr', {}, el('td', {}, row.file.name), el('td', {}, bytes(row.file.size)),
-      el('td', {}, row.frames === undefined ? '—' : `${row.frames} (${row.samples ?? 0} samples)`),
+      framesCell(row),
       el('td', {}, label), el('td', {}, group), el('td', {}, remove));
   }));
   $('topology-name').textContent = state.topology?.name ?? 'none';
@@ -184,12 +197,19 @@ export async function readData(target: HTMLElement): Promise<boolean> {
   if (failed(r, target, 'The data could not be used') || r.type !== 'dataset') return false;
   r.summary.plan.trajectories.forEach((t, i) => {
     const row = state.rows[i];
-    if (row) { row.frames = t.frames; row.samples = t.samples; }
+    if (!row) return;
+    row.frames = t.frames;
+    row.samples = t.samples;
+    const warning = r.summary.warnings[i];
+    if (warning) fileWarnings.set(row.file, warning);
+    else fileWarnings.delete(row.file);
   });
   renderTable();
   state.loadedKey = key();
   if (target !== dataStatus) say(target, '');
-  say(dataStatus, `${r.summary.samples} samples of ${dataOptions().frames} frames from ${state.rows.length} trajectories; ${r.summary.plan.points} atoms per frame; classes ${r.summary.classes.join(', ')}; about ${bytes(r.summary.plan.dataBytes)} in memory.`);
+  const cut = r.summary.warnings.filter((w) => w).length;
+  const cutNote = cut ? ` ⚠ ${cut} ${cut === 1 ? 'trajectory was' : 'trajectories were'} cut short and read up to the last complete frame (see the table).` : '';
+  say(dataStatus, `${r.summary.samples} samples of ${dataOptions().frames} frames from ${state.rows.length} trajectories; ${r.summary.plan.points} atoms per frame; classes ${r.summary.classes.join(', ')}; about ${bytes(r.summary.plan.dataBytes)} in memory.${cutNote}`);
   return true;
 }
 

@@ -39,7 +39,9 @@ async function probeWebGpu(): Promise<{ adapter?: string; unavailable?: string }
 
 /** The worker's one session (and the benchmark page's measurements), made once. */
 const engine = (async () => {
-  await init();
+  const wasm = await init();
+  // Long-use checks (web/tests/soak.mjs) read the size of the wasm memory from here.
+  (self as unknown as { molsigMemoryBytes: () => number }).molsigMemoryBytes = () => wasm.memory.buffer.byteLength;
   if (crashOnInit) crashForTesting(crashOnInit);
   const probe = await probeWebGpu();
   const session = await Session.create(probe.unavailable);

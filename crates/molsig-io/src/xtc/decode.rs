@@ -78,7 +78,8 @@ enum Large {
 /// Validated parameters of one compressed frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Params {
-    minint: [i32; 3],
+    pub(crate) minint: [i32; 3],
+    pub(crate) maxint: [i32; 3],
     large: Large,
     smallidx: usize,
 }
@@ -122,9 +123,38 @@ impl Params {
         };
         Ok(Self {
             minint,
+            maxint,
             large,
             smallidx: idx,
         })
+    }
+}
+
+/// Smallest and largest decoded integer per axis. The encoder stores exactly these as `minint` and
+/// `maxint`, so a frame whose decoded values leave (or, decoded whole, do not reach) its stored
+/// bounds is corrupt: a flipped bit in a bound shifts every coordinate without any other symptom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Extent {
+    /// Per-axis minimum (`i32::MAX` when nothing was decoded).
+    pub(crate) lo: [i32; 3],
+    /// Per-axis maximum (`i32::MIN` when nothing was decoded).
+    pub(crate) hi: [i32; 3],
+}
+
+impl Extent {
+    const EMPTY: Self = Self {
+        lo: [i32::MAX; 3],
+        hi: [i32::MIN; 3],
+    };
+
+    // Branch-free min/max in the hot loop: checking once at the end costs less than per atom.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    fn include(&mut self, c: [i32; 3]) {
+        for ((lo, hi), v) in self.lo.iter_mut().zip(&mut self.hi).zip(c) {
+            *lo = (*lo).min(v);
+            *hi = (*hi).max(v);
+        }
     }
 }
 
@@ -336,13 +366,14 @@ fn triple_wide(br: &mut BitReader<'_>, nbits: u32, s1: Divisor, s2: Divisor) -> 
 /// Decompresses atoms `0..stop` (of `natoms`) from `data` into `sink`, in file order.
 ///
 /// Stops as soon as atom `stop - 1` has been emitted; the rest of the data is not looked at.
+/// Returns the [`Extent`] of the atoms decoded, for the caller to hold against the stored bounds.
 pub(crate) fn decompress<S: Sink>(
     params: &Params,
     data: &[u8],
     natoms: usize,
     stop: usize,
     sink: &mut S,
-) -> Result<(), Fault> {
+) -> Result<Extent, Fault> {
     let mut br = BitReader::new(data);
     let stop = stop.min(natoms);
     let out_of_data = |br: &BitReader<'_>, atom: usize| Fault {
@@ -356,6 +387,7 @@ pub(crate) fn decompress<S: Sink>(
     let mut small = SmallState::new(params.smallidx);
     let mut run = 0u32;
     let mut n = 0usize;
+    let mut extent = Extent::EMPTY;
     while n < stop {
         let raw = match params.large {
             Large::Packed { bits, s1, s2 } => triple(&mut br, bits, s1, s2),
@@ -380,6 +412,7 @@ pub(crate) fn decompress<S: Sink>(
             is_smaller = (code % 3) as i32 - 1;
             run = code - code % 3;
         }
+        extent.include(big);
         if run == 0 {
             sink.put(n, big);
             n += 1;
@@ -403,6 +436,7 @@ pub(crate) fn decompress<S: Sink>(
                     (d[1] as i32).wrapping_add(prev[1].wrapping_sub(small.num)),
                     (d[2] as i32).wrapping_add(prev[2].wrapping_sub(small.num)),
                 ];
+                extent.include(t);
                 sink.put(n, t);
                 n += 1;
                 if k == 0 {
@@ -413,7 +447,7 @@ pub(crate) fn decompress<S: Sink>(
                 prev = t;
                 if n >= stop {
                     sink.finish();
-                    return Ok(());
+                    return Ok(extent);
                 }
             }
         }
@@ -431,7 +465,7 @@ pub(crate) fn decompress<S: Sink>(
         }
     }
     sink.finish();
-    Ok(())
+    Ok(extent)
 }
 
 /// The adaptive small-integer size of the run coding.

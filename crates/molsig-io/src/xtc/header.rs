@@ -30,13 +30,34 @@ pub(crate) struct HeadFault {
     pub(crate) message: String,
     /// Offset from the start of the frame.
     pub(crate) at: u64,
+    /// True when the bytes simply ran out and every byte that is present is valid: the frame is
+    /// truncated, not corrupt.
+    pub(crate) incomplete: bool,
 }
 
+/// Bytes that are present but wrong.
 fn fault(at: usize, message: String) -> HeadFault {
     HeadFault {
         message,
         at: at as u64,
+        incomplete: false,
     }
+}
+
+/// The bytes end (at `have`) before the `need` bytes of `what`.
+fn short(have: usize, need: usize, what: &str) -> HeadFault {
+    HeadFault {
+        message: format!("the frame {what} needs {need} bytes but only {have} remain"),
+        at: have as u64,
+        incomplete: true,
+    }
+}
+
+/// Most compressed bytes `natoms` atoms can take: every atom costs at most 102 bits (a "large"
+/// atom of three 32-bit integers plus a run flag and a 5-bit run code; a "small" one at most 72).
+/// A byte count above this is a corrupt count, not a long frame.
+pub(crate) fn max_compressed_len(natoms: usize) -> u64 {
+    (natoms as u64).saturating_mul(102).div_ceil(8)
 }
 
 fn be4(bytes: &[u8], at: usize) -> Option<[u8; 4]> {
@@ -91,11 +112,47 @@ pub(crate) fn bad_magic_message(magic: i32) -> String {
     format!("bad magic {magic:#010x}, expected 1995 or 2023 (is this an XTC file?)")
 }
 
-/// Parses and checks the header at the start of `bytes` (which must hold [`HEADER_LEN`] bytes).
-pub(crate) fn parse_header(bytes: &[u8]) -> Result<Header, HeadFault> {
-    let magic = be_i32(bytes, 0).ok_or_else(|| short(bytes.len(), HEADER_LEN, "header"))?;
+/// Parses and checks the header at the start of `bytes`. Every field that is present is checked
+/// (the magic number even when only part of it is there), so a fault marked `incomplete` means the
+/// bytes are a valid start of a header that stops early. `expect_natoms` is frame 0's atom count
+/// for the frames after it.
+pub(crate) fn parse_header(
+    bytes: &[u8],
+    expect_natoms: Option<usize>,
+) -> Result<Header, HeadFault> {
+    let Some(magic) = be_i32(bytes, 0) else {
+        let starts_a_magic = [MAGIC_1995, MAGIC_2023]
+            .iter()
+            .any(|m| m.to_be_bytes().starts_with(bytes));
+        return Err(if starts_a_magic {
+            short(bytes.len(), HEADER_LEN, "header")
+        } else {
+            fault(
+                0,
+                format!(
+                    "bad magic: the bytes {bytes:02x?} cannot start 1995 or 2023 (is this an XTC file?)"
+                ),
+            )
+        });
+    };
     if magic != MAGIC_1995 && magic != MAGIC_2023 {
         return Err(fault(0, bad_magic_message(magic)));
+    }
+    if let Some(natoms) = be_i32(bytes, 4) {
+        if natoms <= 0 {
+            return Err(fault(
+                4,
+                format!("invalid atom count {natoms}, must be positive"),
+            ));
+        }
+        if let Some(first) = expect_natoms
+            && first != natoms as usize
+        {
+            return Err(fault(
+                4,
+                format!("frame has {natoms} atoms but frame 0 has {first}"),
+            ));
+        }
     }
     if bytes.len() < HEADER_LEN {
         return Err(short(bytes.len(), HEADER_LEN, "header"));
@@ -112,12 +169,6 @@ pub(crate) fn parse_header(bytes: &[u8]) -> Result<Header, HeadFault> {
         }
     }
     let natoms_again = int(52)?;
-    if natoms <= 0 {
-        return Err(fault(
-            4,
-            format!("invalid atom count {natoms}, must be positive"),
-        ));
-    }
     if natoms != natoms_again {
         return Err(fault(
             52,
@@ -131,13 +182,6 @@ pub(crate) fn parse_header(bytes: &[u8]) -> Result<Header, HeadFault> {
         time,
         box_rows,
     })
-}
-
-fn short(have: usize, need: usize, what: &str) -> HeadFault {
-    fault(
-        have,
-        format!("truncated: frame {what} needs {need} bytes but only {have} remain"),
-    )
 }
 
 /// The compression prelude of a frame with more than [`MAX_RAW_ATOMS`] atoms.
@@ -158,22 +202,21 @@ impl Prelude {
     }
 }
 
+/// Byte offset, inside the frame, of `minint[axis]` (or `maxint[axis]` when `max`).
+pub(crate) fn bound_offset(axis: usize, max: bool) -> u64 {
+    (HEADER_LEN + 4 + 12 * usize::from(max) + 4 * axis) as u64
+}
+
 /// Parses and checks the compression prelude that follows `header`; `bytes` starts right after the
-/// header. Offsets in faults are relative to the start of the frame.
+/// header. Offsets in faults are relative to the start of the frame. As in [`parse_header`], the
+/// fields present are checked before a short prelude is reported as `incomplete`.
 pub(crate) fn parse_prelude(header: &Header, bytes: &[u8]) -> Result<Prelude, HeadFault> {
     let len = header.prelude_len();
     let short = || {
-        fault(
-            HEADER_LEN + bytes.len(),
-            format!(
-                "truncated: frame needs {len} bytes of compression header but only {} remain",
-                bytes.len()
-            ),
-        )
+        let mut f = short(bytes.len(), len, "compression header");
+        f.at += HEADER_LEN as u64;
+        f
     };
-    if bytes.len() < len {
-        return Err(short());
-    }
     let int = |at| be_i32(bytes, at).ok_or_else(short);
     let precision = be_f32(bytes, 0).ok_or_else(short)?;
     if !(precision.is_finite() && precision > 0.0) {
@@ -204,6 +247,18 @@ pub(crate) fn parse_prelude(header: &Header, bytes: &[u8]) -> Result<Prelude, He
             ),
         ));
     }
+    // And at most 102 bits: a larger count is a corrupt field, which must not pass for a frame
+    // cut short by the end of the file.
+    let most = max_compressed_len(header.natoms);
+    if nbytes > most {
+        return Err(fault(
+            HEADER_LEN + len - 4,
+            format!(
+                "frame claims {nbytes} compressed bytes but its {} atoms take at most {most}",
+                header.natoms
+            ),
+        ));
+    }
     Ok(Prelude {
         precision,
         params,
@@ -230,7 +285,7 @@ mod tests {
 
     #[test]
     fn parses_header_fields() {
-        let h = parse_header(&header_bytes(1995, 12, 12)).expect("valid");
+        let h = parse_header(&header_bytes(1995, 12, 12), None).expect("valid");
         assert_eq!(h.natoms, 12);
         assert_eq!(h.step, 7);
         assert!((h.time - 1.5).abs() < f32::EPSILON);
@@ -240,7 +295,7 @@ mod tests {
         );
         assert_eq!(h.prelude_len(), 36);
         assert_eq!(
-            parse_header(&header_bytes(2023, 1, 1))
+            parse_header(&header_bytes(2023, 1, 1), None)
                 .expect("valid")
                 .prelude_len(),
             40
@@ -249,20 +304,43 @@ mod tests {
 
     #[test]
     fn rejects_bad_headers() {
-        let e = parse_header(&header_bytes(0x1234_5678, 12, 12)).expect_err("magic");
+        let e = parse_header(&header_bytes(0x1234_5678, 12, 12), None).expect_err("magic");
         assert!(e.message.contains("0x12345678"), "{}", e.message);
-        assert!(parse_header(&header_bytes(1995, 12, 13)).is_err());
-        assert!(parse_header(&header_bytes(1995, 0, 0)).is_err());
-        assert!(parse_header(&header_bytes(1995, -3, -3)).is_err());
+        assert!(parse_header(&header_bytes(1995, 12, 13), None).is_err());
+        assert!(parse_header(&header_bytes(1995, 0, 0), None).is_err());
+        assert!(parse_header(&header_bytes(1995, -3, -3), None).is_err());
         let full = header_bytes(1995, 12, 12);
         for cut in 0..HEADER_LEN {
-            assert!(parse_header(&full[..cut]).is_err(), "cut at {cut}");
+            let e = parse_header(&full[..cut], None).expect_err("short");
+            assert!(e.incomplete, "cut at {cut}: {}", e.message);
+            assert_eq!(e.at, cut as u64);
+        }
+        // Present bytes are checked even when the header is short: such a frame is corrupt.
+        let wrong_count = header_bytes(1995, 13, 13);
+        let e = parse_header(&wrong_count[..10], Some(12)).expect_err("count");
+        assert!(!e.incomplete);
+        assert_eq!(
+            (e.message.as_str(), e.at),
+            ("frame has 13 atoms but frame 0 has 12", 4)
+        );
+        assert!(parse_header(&header_bytes(1995, 0, 0)[..8], None).is_err_and(|e| !e.incomplete));
+        for (bytes, incomplete) in [
+            (&[0u8][..], true),
+            (&[0, 0, 7][..], true),
+            (&[0, 0, 7, 0xcb][..], true),
+            (&[0, 0, 7, 0xe7, 0][..], true),
+            (&[0, 0, 8][..], false),
+            (&[0x67][..], false),
+        ] {
+            let e = parse_header(bytes, None).expect_err("short");
+            assert_eq!(e.incomplete, incomplete, "{bytes:?}: {}", e.message);
         }
     }
 
     #[test]
     fn prelude_bounds_atoms_by_bytes() {
-        let h = parse_header(&header_bytes(1995, 0x7fff_ffff, 0x7fff_ffff)).expect("valid header");
+        let h = parse_header(&header_bytes(1995, 0x7fff_ffff, 0x7fff_ffff), None)
+            .expect("valid header");
         let mut p = Vec::new();
         p.extend(1000f32.to_be_bytes());
         for v in [0i32, 0, 0, 100, 100, 100, 10, 64] {
@@ -271,7 +349,35 @@ mod tests {
         let e = parse_prelude(&h, &p).expect_err("absurd natoms");
         assert!(e.message.contains("can hold at most 256"), "{}", e.message);
         for cut in 0..p.len() {
-            assert!(parse_prelude(&h, &p[..cut]).is_err(), "cut at {cut}");
+            let e = parse_prelude(&h, &p[..cut]).expect_err("short");
+            assert!(e.incomplete, "cut at {cut}: {}", e.message);
+            assert_eq!(e.at, (HEADER_LEN + cut) as u64);
         }
+    }
+
+    #[test]
+    fn prelude_bounds_bytes_by_atoms() {
+        let h = parse_header(&header_bytes(1995, 100, 100), None).expect("valid header");
+        let prelude = |nbytes: i32| {
+            let mut p = Vec::new();
+            p.extend(1000f32.to_be_bytes());
+            for v in [0i32, 0, 0, 100, 100, 100, 10, nbytes] {
+                p.extend(v.to_be_bytes());
+            }
+            parse_prelude(&h, &p)
+        };
+        assert_eq!(max_compressed_len(100), 1275);
+        assert!(prelude(1275).is_ok());
+        let e = prelude(1276).expect_err("too many bytes");
+        assert!(!e.incomplete);
+        assert_eq!(e.at, 88);
+        assert_eq!(
+            e.message,
+            "frame claims 1276 compressed bytes but its 100 atoms take at most 1275"
+        );
+        // A short prelude whose present fields are wrong is corrupt, not truncated.
+        let mut p = Vec::new();
+        p.extend((-1f32).to_be_bytes());
+        assert!(parse_prelude(&h, &p).is_err_and(|e| !e.incomplete));
     }
 }

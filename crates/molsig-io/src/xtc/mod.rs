@@ -2,11 +2,15 @@
 //!
 //! [`XtcReader::open`] scans the file once, reading only the fixed-size part of each frame and
 //! seeking over the compressed coordinates, and builds an index of [`FrameInfo`]s. Every header
-//! value is checked on the way (magic, atom counts, precision, byte counts against the file
-//! length), so a truncated file, trailing garbage or a corrupt header fails at `open` with the
-//! frame index and byte offset. [`XtcReader::read_frame`] then decodes any frame by index, all
-//! atoms or a sorted subset, into a caller-owned [`Frame`]; a subset stops decompressing after its
-//! last atom, so a selection near the start of the atom list is much cheaper than a full frame.
+//! value is checked on the way (magic, atom counts, precision, byte counts against the atom count),
+//! so trailing garbage or a corrupt header anywhere fails at `open` as "corrupt frame N at byte B".
+//! A file that simply stops inside a frame (a run still writing, or killed by the queue) is the
+//! common case, not an error: it opens with its complete frames and a [`Truncation`] warning
+//! naming the last good frame and the byte where the data stops. [`XtcReader::read_frame`] then
+//! decodes any frame by index, all atoms or a sorted subset, into a caller-owned [`Frame`], and
+//! holds the decoded integers against the bounds the frame stores; a subset stops decompressing
+//! after its last atom, so a selection near the start of the atom list is much cheaper than a full
+//! frame.
 //!
 //! Both the classic format (magic 1995) and the 2023 variant with a 64-bit compressed byte count are
 //! read. Frames of up to nine atoms hold plain floats; larger ones use xdrfile's `xtc3dfcoord`
@@ -33,8 +37,8 @@ mod header;
 use std::io::{Read, Seek, SeekFrom};
 
 use crate::{Error, Frame, Result};
-use decode::{Sink, decompress};
-use header::{HEADER_LEN, MAX_PRELUDE_LEN, bad_magic_message, parse_header, parse_prelude};
+use decode::{Extent, Params, Sink, decompress};
+use header::{HEADER_LEN, HeadFault, MAX_PRELUDE_LEN, bound_offset, parse_header, parse_prelude};
 
 /// Where one frame lives and what its header says.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -51,6 +55,73 @@ pub struct FrameInfo {
     pub magic: i32,
 }
 
+/// A trajectory whose data stops inside a frame, after `last_good_frame + 1` complete ones: a run
+/// still writing, or one killed by the queue. The reader keeps the complete frames; this says
+/// what was left out, for the caller to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Truncation {
+    /// Index of the last complete frame; frames `0..=last_good_frame` are read.
+    pub last_good_frame: usize,
+    /// Byte offset where the incomplete frame starts (the end of the last complete frame).
+    pub incomplete_frame_at: u64,
+    /// Byte where the data stops: the file's length.
+    pub data_ends_at: u64,
+    /// What the incomplete frame still needed (`the frame header needs 56 bytes but only 20
+    /// remain`).
+    pub missing: String,
+    /// File name as given to [`XtcReader::open`].
+    pub source_name: String,
+}
+
+impl std::fmt::Display for Truncation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: truncated: the data stops at byte {} inside frame {} (which starts at byte {}: \
+             {}); read the {} complete frames, 0 to {}",
+            self.source_name,
+            self.data_ends_at,
+            self.last_good_frame + 1,
+            self.incomplete_frame_at,
+            self.missing,
+            self.last_good_frame + 1,
+            self.last_good_frame,
+        )
+    }
+}
+
+/// Checks the fixed-size parts of the frame at the start of `head` (all of it, or the first
+/// [`HEADER_LEN`] + [`MAX_PRELUDE_LEN`] bytes) against the `remaining` bytes of the file, and
+/// returns its header and byte length. A fault is `incomplete` when the file ends inside the
+/// frame with every byte present valid.
+fn scan_frame(
+    head: &[u8],
+    remaining: u64,
+    expect_natoms: Option<usize>,
+) -> std::result::Result<(header::Header, u64), HeadFault> {
+    let header = parse_header(head, expect_natoms)?;
+    let (payload_at, payload_len) = if header.is_raw() {
+        (HEADER_LEN as u64, header.natoms as u64 * 12)
+    } else {
+        let prelude = parse_prelude(&header, head.get(HEADER_LEN..).unwrap_or_default())?;
+        (
+            (HEADER_LEN + header.prelude_len()) as u64,
+            prelude.padded_len(),
+        )
+    };
+    let available = remaining.saturating_sub(payload_at);
+    if payload_len > available {
+        return Err(HeadFault {
+            message: format!(
+                "the frame needs {payload_len} bytes of coordinates but only {available} remain"
+            ),
+            at: remaining,
+            incomplete: true,
+        });
+    }
+    Ok((header, payload_at + payload_len))
+}
+
 /// Reader of an XTC trajectory with a frame index, for random access to frames and atom subsets.
 ///
 /// Works on any `Read + Seek`: a file, or `std::io::Cursor<&[u8]>` for bytes already in memory
@@ -62,6 +133,8 @@ pub struct XtcReader<R: Read + Seek> {
     frames: Vec<FrameInfo>,
     /// Byte length of each frame (header, prelude, compressed bytes, padding).
     lengths: Vec<u64>,
+    /// Set when the data stops inside the frame after the last indexed one.
+    truncation: Option<Truncation>,
     /// Bytes of the frame being decoded; capacity bounded by the largest validated frame length.
     scratch: Vec<u8>,
 }
@@ -80,13 +153,19 @@ impl<R: Read + Seek> XtcReader<R> {
     /// Scans the whole trajectory once (headers only, payloads are skipped by seeking) and builds
     /// the frame index. `source_name` names the file in errors.
     ///
+    /// A file whose data stops inside a frame after at least one complete frame (a run still
+    /// writing, or one killed by the queue) opens with its complete frames and a [`Truncation`]
+    /// warning, available from [`Self::truncation`]. The distinction is principled: when every byte
+    /// present is a valid start of the next frame and the file simply ends, the frame is
+    /// truncated; when a byte present is wrong, the frame is corrupt, wherever it is.
+    ///
     /// # Errors
     ///
-    /// [`Error::Frame`] (with frame index and byte offset) for an empty file, a bad magic number, an
-    /// atom count that is not positive, differs between the two header copies or between frames, an
-    /// invalid precision or compression prelude, a byte count that does not fit in the file, a
-    /// truncated last frame, or trailing bytes that are not a frame. [`Error::Io`] when the reader
-    /// fails.
+    /// [`Error::Corrupt`] (with frame index and byte offset) for a bad magic number, an atom count
+    /// that is not positive or differs between the two header copies or between frames, an invalid
+    /// precision or compression prelude, or a byte count no frame of that many atoms can have.
+    /// [`Error::Truncated`] when the data stops inside frame 0 (no complete frame),
+    /// [`Error::File`] for an empty file, [`Error::Io`] when the reader fails.
     pub fn open(mut reader: R, source_name: impl Into<String>) -> Result<Self> {
         let source_name = source_name.into();
         let io = |error, offset| Error::Io {
@@ -94,18 +173,16 @@ impl<R: Read + Seek> XtcReader<R> {
             offset,
             source_name: source_name.clone(),
         };
-        let bad = |frame, offset, message| Error::Frame {
-            message,
-            frame,
-            offset,
-            source_name: source_name.clone(),
-        };
         let file_len = reader.seek(SeekFrom::End(0)).map_err(|e| io(e, 0))?;
         if file_len == 0 {
-            return Err(bad(0, 0, "empty file: no XTC frames".to_owned()));
+            return Err(Error::File {
+                message: "empty file: no XTC frames".to_owned(),
+                source_name,
+            });
         }
         let mut frames: Vec<FrameInfo> = Vec::new();
         let mut lengths = Vec::new();
+        let mut truncation = None;
         let mut buf = [0u8; HEADER_LEN + MAX_PRELUDE_LEN];
         let mut offset = 0u64;
         while offset < file_len {
@@ -119,65 +196,54 @@ impl<R: Read + Seek> XtcReader<R> {
                 .seek(SeekFrom::Start(offset))
                 .and_then(|_| reader.read_exact(head))
                 .map_err(|e| io(e, offset))?;
-            let head = &buf[..want];
-            let header = parse_header(head).map_err(|f| {
-                let message = match (index, head.first_chunk::<4>()) {
-                    (0, _) => f.message,
-                    (_, Some(m)) if f.at == 0 => format!(
-                        "trailing garbage: {remaining} bytes after the last frame: {}",
-                        bad_magic_message(i32::from_be_bytes(*m))
-                    ),
-                    (_, None) => format!(
-                        "truncated or trailing garbage: {remaining} bytes after the last frame, \
-                         too short for a frame header"
-                    ),
-                    _ => f.message,
-                };
-                bad(index, offset + f.at, message)
-            })?;
-            if let Some(first) = frames.first()
-                && first.natoms != header.natoms
-            {
-                return Err(bad(
-                    index,
-                    offset + 4,
-                    format!(
-                        "frame has {} atoms but frame 0 has {}",
-                        header.natoms, first.natoms
-                    ),
-                ));
+            let expect_natoms = frames.first().map(|f| f.natoms);
+            match scan_frame(&buf[..want], remaining, expect_natoms) {
+                Ok((header, length)) => {
+                    frames.push(FrameInfo {
+                        offset,
+                        natoms: header.natoms,
+                        step: header.step,
+                        time: header.time,
+                        magic: header.magic,
+                    });
+                    lengths.push(length);
+                    offset += length;
+                }
+                Err(fault) if fault.incomplete => {
+                    let Some(last_good_frame) = index.checked_sub(1) else {
+                        return Err(Error::Truncated {
+                            message: fault.message,
+                            frame: index,
+                            offset: file_len,
+                            source_name,
+                        });
+                    };
+                    truncation = Some(Truncation {
+                        last_good_frame,
+                        incomplete_frame_at: offset,
+                        data_ends_at: file_len,
+                        missing: fault.message,
+                        source_name: source_name.clone(),
+                    });
+                    break;
+                }
+                Err(fault) => {
+                    let message = if index > 0 && fault.at == 0 {
+                        format!(
+                            "{}; {remaining} bytes from here to the end of the file",
+                            fault.message
+                        )
+                    } else {
+                        fault.message
+                    };
+                    return Err(Error::Corrupt {
+                        message,
+                        frame: index,
+                        offset: offset + fault.at,
+                        source_name,
+                    });
+                }
             }
-            let (payload_at, payload_len) = if header.is_raw() {
-                (HEADER_LEN as u64, header.natoms as u64 * 12)
-            } else {
-                let prelude = parse_prelude(&header, head.get(HEADER_LEN..).unwrap_or_default())
-                    .map_err(|f| bad(index, offset + f.at, f.message))?;
-                (
-                    (HEADER_LEN + header.prelude_len()) as u64,
-                    prelude.padded_len(),
-                )
-            };
-            let available = remaining.saturating_sub(payload_at);
-            if payload_len > available {
-                return Err(bad(
-                    index,
-                    offset + payload_at,
-                    format!(
-                        "truncated: frame needs {payload_len} bytes of coordinates \
-                         but only {available} remain"
-                    ),
-                ));
-            }
-            let length = payload_at + payload_len;
-            frames.push(FrameInfo {
-                offset,
-                natoms: header.natoms,
-                step: header.step,
-                time: header.time,
-                magic: header.magic,
-            });
-            lengths.push(length);
-            offset += length;
         }
         let natoms = frames.first().map_or(0, |f| f.natoms);
         Ok(Self {
@@ -186,8 +252,16 @@ impl<R: Read + Seek> XtcReader<R> {
             natoms,
             frames,
             lengths,
+            truncation,
             scratch: Vec::new(),
         })
+    }
+
+    /// The warning for a file that stops inside a frame after complete ones: `None` when the
+    /// file ends exactly after its last frame.
+    #[must_use]
+    pub fn truncation(&self) -> Option<&Truncation> {
+        self.truncation.as_ref()
     }
 
     /// Atoms per frame.
@@ -230,7 +304,8 @@ impl<R: Read + Seek> XtcReader<R> {
     /// # Errors
     ///
     /// [`Error::Mismatch`] for an out-of-range frame index or an atom list that is not strictly
-    /// increasing or names an atom past the end; [`Error::Frame`] when the frame's data is corrupt;
+    /// increasing or names an atom past the end; [`Error::Corrupt`] when the frame's data is corrupt
+    /// (including decoded coordinates outside the bounds the frame stores);
     /// [`Error::Io`] when the reader fails.
     pub fn read_frame(
         &mut self,
@@ -264,7 +339,7 @@ impl<R: Read + Seek> XtcReader<R> {
         if let Some(sel) = atoms {
             check_selection(sel, self.natoms, &self.source_name)?;
         }
-        let bad = |offset: u64, message: String| Error::Frame {
+        let bad = |offset: u64, message: String| Error::Corrupt {
             message,
             frame: index,
             offset: info.offset + offset,
@@ -285,7 +360,7 @@ impl<R: Read + Seek> XtcReader<R> {
                 source_name: self.source_name.clone(),
             })?;
         let bytes = self.scratch.as_slice();
-        let header = parse_header(bytes).map_err(|f| bad(f.at, f.message))?;
+        let header = parse_header(bytes, None).map_err(|f| bad(f.at, f.message))?;
         if header.natoms != info.natoms {
             return Err(bad(
                 4,
@@ -350,7 +425,7 @@ fn decode_coordinates(
     // Reserve what the data can plausibly hold; a frame that compresses better grows as it decodes.
     out.clear_with_capacity(wanted.min(data.len().saturating_add(16)));
     let batch = Batch::new(1.0 / prelude.precision);
-    let result = match atoms {
+    let extent = match atoms {
         None => decompress(
             &prelude.params,
             data,
@@ -370,8 +445,49 @@ fn decode_coordinates(
                 next: 0,
             },
         ),
-    };
-    result.map_err(|f| (data_at as u64 + f.at, f.message))
+    }
+    .map_err(|f| (data_at as u64 + f.at, f.message))?;
+    check_extent(&prelude.params, &extent, stop == natoms)
+}
+
+/// Holds the decoded values' extent against the frame's stored `minint`/`maxint`: inside them
+/// always, and reaching them when the whole frame was decoded (writers store the exact extremes).
+/// Errors name the stored bound that disagrees, at its offset in the frame.
+fn check_extent(
+    params: &Params,
+    extent: &Extent,
+    whole: bool,
+) -> std::result::Result<(), (u64, String)> {
+    const AXES: [char; 3] = ['x', 'y', 'z'];
+    for (k, axis) in AXES.into_iter().enumerate() {
+        let (lo, hi) = (extent.lo[k], extent.hi[k]);
+        if lo > hi {
+            return Ok(()); // Nothing decoded.
+        }
+        let (min, max) = (params.minint[k], params.maxint[k]);
+        let problem = if lo < min || (whole && lo > min) {
+            Some(false)
+        } else if hi > max || (whole && hi < max) {
+            Some(true)
+        } else {
+            None
+        };
+        if let Some(is_max) = problem {
+            return Err((
+                bound_offset(k, is_max),
+                format!(
+                    "decoded {axis} spans [{lo}, {hi}] but the frame stores {axis} bounds [{min}, {max}] \
+                     (integers in units of 1/precision nm){}",
+                    if whole {
+                        ", which must be the exact extremes"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Checks that `sel` is strictly increasing and inside `0..natoms`.
