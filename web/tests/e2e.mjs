@@ -160,6 +160,26 @@ await test('uploaded files with a manifest: counts, labels and frames from the f
     assert.match(status.text, /at least two classes/);
   }));
 
+await test('a trajectory cut short is read up to its last frame, with the warning on its row', () =>
+  withPage(false, async (page) => {
+    const file = (name) => ({ name, mimeType: 'application/octet-stream', buffer: readFileSync(join(dataset, name)) });
+    // Frame 100 of this file starts at byte 62308: the cut leaves 100 complete frames.
+    const cut = { name: 'high_cut.xtc', mimeType: 'application/octet-stream', buffer: readFileSync(join(dataset, 'high_friction_01.xtc')).subarray(0, 62_508) };
+    await page.setInputFiles('#files', [file('peptide.pdb'), file('low_friction_01.xtc'), cut]);
+    await page.waitForFunction(() => document.querySelectorAll('#trajectories tbody tr').length === 2);
+    await page.click('#read');
+    await page.waitForFunction(() => /samples of|rror/.test(document.querySelector('#data-status')?.textContent ?? ''), null, { timeout: 60_000 });
+    const status = await statusOf(page, 'data-status');
+    assert.equal(status.error, false, status.text);
+    assert.match(status.text, /1 trajectory was cut short and read up to the last complete frame/);
+    const rows = await page.$$eval('#trajectories tbody tr', (r) => r.map((row) => row.textContent ?? ''));
+    assert.equal(rows.length, 3, 'two files and one warning line');
+    assert.match(rows[1] ?? '', /^high_cut\.xtc.*100 \(2 samples\)/);
+    assert.equal(rows[2], '⚠ high_cut.xtc truncated: the data stops at byte 62508 inside frame 100 (which starts at byte 62308: the frame needs 532 bytes of coordinates but only 108 remain); read the 100 complete frames, 0 to 99');
+    await page.setViewportSize({ width: 800, height: 720 });
+    await page.locator('#data').screenshot({ path: join(artifacts, 'truncated-800.png') });
+  }));
+
 await test('malformed and oversized inputs give specific errors; the table and app survive', () =>
   withPage(false, async (page) => {
     const garbage = { name: 'broken.xtc', mimeType: 'application/octet-stream', buffer: Buffer.from('not an xtc file, just text '.repeat(8)) };

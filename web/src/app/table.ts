@@ -21,20 +21,22 @@ export function dataOptions(): DataOptions {
 /** What reading each trajectory left out (a file cut short inside a frame), from the last read. */
 const fileWarnings = new WeakMap<File, string>();
 
-/** The frames cell: counts, and under them a truncated file's warning as readable text. */
-function framesCell(row: (typeof state.rows)[number]): HTMLTableCellElement {
-  const counts = row.frames === undefined ? '—' : `${row.frames} (${row.samples ?? 0} samples)`;
+/** A truncated file's warning as a full-width line under its row (readable text, not a
+ * tooltip), or nothing. */
+function warningRow(row: (typeof state.rows)[number]): HTMLTableRowElement[] {
   const warning = fileWarnings.get(row.file);
-  if (!warning) return el('td', {}, counts);
-  // The worker's message starts with the file name, which the row already shows.
+  if (!warning) return [];
+  // The worker's message starts with the file name, which the row above already shows.
   const text = warning.startsWith(`${row.file.name}: `) ? warning.slice(row.file.name.length + 2) : warning;
-  return el('td', {}, counts, el('div', { className: 'warning' }, `⚠ ${text}`));
+  const cell = el('td', { className: 'warning' }, `⚠ ${row.file.name} ${text}`);
+  cell.colSpan = 6;
+  return [el('tr', { className: 'file-warning' }, cell)];
 }
 
 export function renderTable() {
   const body = $('trajectories').querySelector('tbody');
   if (!body) return;
-  body.replaceChildren(...state.rows.map((row, i) => {
+  body.replaceChildren(...state.rows.flatMap((row, i) => {
     const label = el('input', { value: row.label, placeholder: 'class' });
     label.setAttribute('list', 'class-names');
     label.setAttribute('aria-label', `Label of ${row.file.name}`);
@@ -45,9 +47,9 @@ export function renderTable() {
     const remove = el('button', { type: 'button', className: 'small' }, '✕');
     remove.setAttribute('aria-label', `Remove ${row.file.name}`);
     remove.addEventListener('click', () => { state.rows.splice(i, 1); state.loadedKey = null; renderTable(); });
-    return el('tr', {}, el('td', {}, row.file.name), el('td', {}, bytes(row.file.size)),
-      framesCell(row),
-      el('td', {}, label), el('td', {}, group), el('td', {}, remove));
+    const frames = row.frames === undefined ? '—' : `${row.frames} (${row.samples ?? 0} samples)`;
+    return [el('tr', {}, el('td', {}, row.file.name), el('td', {}, bytes(row.file.size)), el('td', {}, frames),
+      el('td', {}, label), el('td', {}, group), el('td', {}, remove)), ...warningRow(row)];
   }));
   $('topology-name').textContent = state.topology?.name ?? 'none';
   renderCounts();
