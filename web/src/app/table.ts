@@ -211,7 +211,7 @@ export async function readData(target: HTMLElement): Promise<boolean> {
   if (target !== dataStatus) say(target, '');
   const cut = r.summary.warnings.filter((w) => w).length;
   const cutNote = cut ? ` ⚠ ${cut} ${cut === 1 ? 'trajectory was' : 'trajectories were'} cut short and read up to the last complete frame (see the table).` : '';
-  say(dataStatus, `${r.summary.samples} samples of ${dataOptions().frames} frames from ${state.rows.length} trajectories; ${r.summary.plan.points} atoms per frame; classes ${r.summary.classes.join(', ')}; about ${bytes(r.summary.plan.dataBytes)} in memory.${cutNote}`);
+  say(dataStatus, `${r.summary.samples} samples of ${dataOptions().frames} frames from ${state.rows.length} trajectories; ${r.summary.plan.points} atoms per frame; classes ${r.summary.classes.join(', ') || 'none yet (no labels)'}; about ${bytes(r.summary.plan.dataBytes)} in memory.${cutNote}`);
   return true;
 }
 
