@@ -33,9 +33,11 @@ await withPage(false, async (page, _context, workers) => {
     await settings(page, quick);
     const status = await train(page);
     assert.match(status.text, /^Trained/, `round ${round}: ${status.text}`);
-    await downloadOf(page, '#save-model', 'soak.molsig');
-    await page.setInputFiles('#model-file', join(artifacts, 'soak.molsig'));
-    await page.waitForFunction(() => /^Loaded soak\.molsig/.test(document.querySelector('#model-status')?.textContent ?? ''));
+    // A fresh name each round: choosing the same file again would not be a change.
+    const model = `soak-${round}.molsig`;
+    await downloadOf(page, '#save-model', model);
+    await page.setInputFiles('#model-file', join(artifacts, model));
+    await page.waitForFunction((name) => document.querySelector('#model-status')?.textContent?.startsWith(`Loaded ${name}`), model);
     await page.setInputFiles('#predict-files', [join(dataset, 'peptide.pdb'), ...demoTrajectories.map((f) => join(dataset, f))]);
     await page.click('#predict');
     await page.waitForFunction(() => /^Predicted 20/.test(document.querySelector('#model-status')?.textContent ?? ''), null, { timeout: 120_000 });

@@ -124,6 +124,9 @@ impl Session {
         batch_size: usize,
     ) -> Result<DatasetSummary> {
         self.training.borrow_mut().take();
+        // The last predicted data belongs to the model trained before; a new dataset means a new
+        // model, and holding both would raise the tab's memory high-water mark every round.
+        self.predicted.borrow_mut().take();
         let (molecules, plan) = plan(&mut files, options, batch_size, Some(BROWSER_MEMORY_BUDGET))?;
         let loaded = load(
             molecules,
@@ -214,6 +217,7 @@ impl Session {
             source: e,
         })?;
         let header = model.header.clone();
+        self.predicted.borrow_mut().take();
         *self.model.borrow_mut() = Some(Rc::new(model));
         Ok(header)
     }
