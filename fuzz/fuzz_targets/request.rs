@@ -137,7 +137,12 @@ fn train_once(topology: &[u8], trajectories: &[(&'static str, Vec<u8>)]) -> Vec<
         trajectories: Vec::new(),
     };
     for row in rows {
-        let bytes = trajectories.iter().find(|(n, _)| *n == row.name).expect("fixture").1.clone();
+        let bytes = trajectories
+            .iter()
+            .find(|(n, _)| *n == row.name)
+            .expect("fixture")
+            .1
+            .clone();
         files.trajectories.push(TrajectoryFile {
             name: row.name,
             reader: Cursor::new(bytes),
@@ -154,7 +159,9 @@ fn train_once(topology: &[u8], trajectories: &[(&'static str, Vec<u8>)]) -> Vec<
         inter_residue_bonds: true,
         align: false,
     };
-    session.load_dataset(files, &options, 4).expect("fixtures load");
+    session
+        .load_dataset(files, &options, 4)
+        .expect("fixtures load");
     let request = TrainRequest {
         model: "frame-lstm".into(),
         beads: 2,
@@ -183,8 +190,21 @@ fn apply(session: &Session, request: Request) {
             selection,
             trajectory,
         } => {
-            let f = files(trajectory.into_iter().map(|name| TrajectoryEntry { name, label: None, group: None }).collect());
-            let trajectory = f.trajectories.into_iter().next().map(|t| (t.name, t.reader));
+            let f = files(
+                trajectory
+                    .into_iter()
+                    .map(|name| TrajectoryEntry {
+                        name,
+                        label: None,
+                        group: None,
+                    })
+                    .collect(),
+            );
+            let trajectory = f
+                .trajectories
+                .into_iter()
+                .next()
+                .map(|t| (t.name, t.reader));
             let topology = &f.topologies[0];
             let _ = pollster::block_on(session.inspect(
                 &topology.name,

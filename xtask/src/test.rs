@@ -184,13 +184,42 @@ fn reference_numpy() -> Result<()> {
 
 fn fuzz() -> Result<()> {
     crate::setup::cargo_fuzz()?;
-    for target in ["pdb", "gro", "xtc"] {
-        std::fs::create_dir_all(target_dir().join("fuzz-corpus").join(target))?;
+    // Model-file seeds are written by this molsig, so they always match its format; built
+    // with the native step's flags so cargo reuses its build of burn (see `reference_numpy`).
+    let model_seeds = target_dir().join("fuzz-seeds").join("model_file");
+    run(command("cargo")
+        .arg("build")
+        .args(NATIVE)
+        .args(["--example", "fuzz_seeds"]))?;
+    let example = target_dir().join("debug/examples/fuzz_seeds");
+    run(command(&example.to_string_lossy()).arg(&model_seeds))?;
+    let demo = root().join("web/demo");
+    let targets = [
+        ("pdb", demo.clone()),
+        ("gro", demo.clone()),
+        ("xtc", demo),
+        ("model_file", model_seeds),
+        ("manifest", root().join("fuzz/seeds/manifest")),
+        ("request", root().join("fuzz/seeds/request")),
+    ];
+    for (target, seeds) in targets {
+        let corpus = target_dir().join("fuzz-corpus").join(target);
+        std::fs::create_dir_all(&corpus)?;
         run(command("cargo")
-            .args(["fuzz", "run", "--fuzz-dir", "fuzz", target])
-            // The first directory collects the corpus; the demo files seed it.
-            .arg(target_dir().join("fuzz-corpus").join(target))
-            .arg("web/demo")
+            // No sanitizer: the code is safe Rust, so ASan finds little, and building burn
+            // without it keeps this step fast from a cold cache.
+            .args([
+                "fuzz",
+                "run",
+                "--fuzz-dir",
+                "fuzz",
+                "--sanitizer",
+                "none",
+                target,
+            ])
+            // The first directory collects the corpus; the second seeds it.
+            .arg(corpus)
+            .arg(seeds)
             .args([
                 "--",
                 "-max_total_time=20",

@@ -16,10 +16,11 @@ use burn::nn::{
 use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
+use crate::budget::{self, ModelSize, Tally, check_dropout, check_range};
 use crate::coarse_grain::{AuxiliaryLosses, CoarseGrainer};
 use crate::config::DeepSignatureConfig;
 use crate::graph::DeviceGraph;
-use crate::layers::{FrameEncoder, FrameEncoderConfig, Head, HeadConfig};
+use crate::layers::{FrameEncoder, FrameEncoderConfig, Head, HeadConfig, count_head};
 use crate::{Error, Result};
 
 /// Which frames FrameLSTM sees.
@@ -74,53 +75,201 @@ pub struct GraphTransformerConfig {
 }
 
 impl FrameLstmConfig {
-    /// The model with fresh weights and `outputs` logits.
-    #[must_use]
-    pub fn init(&self, outputs: usize, device: &Device) -> FrameLstm {
-        FrameLstm {
+    /// Checks every field and the sample length (the model reads only the first and last
+    /// frames of it), then the model's size against
+    /// [`MAX_MODEL_VALUES`](crate::budget::MAX_MODEL_VALUES).
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming the offending field, or the part that makes the model too large.
+    pub fn validate(&self, frames: usize) -> Result<ModelSize> {
+        const MODEL: &str = "frame-lstm";
+        check_range(MODEL, "frames per sample", frames, &budget::FRAMES)?;
+        check_range(MODEL, "hidden", self.hidden, &budget::WIDTHS)?;
+        check_range(MODEL, "lstm_hidden", self.lstm_hidden, &budget::WIDTHS)?;
+        check_range(MODEL, "classes", self.classes, &budget::CLASSES)?;
+        check_dropout(MODEL, "dropout", self.dropout)?;
+        let (hidden, lstm_hidden) = (self.hidden as u64, self.lstm_hidden as u64);
+        let mut tally = Tally::new(MODEL);
+        tally.parameters(
+            || format!("the frame encoder (hidden = {hidden})"),
+            budget::linear(3, hidden, true),
+        )?;
+        let lstm = || format!("the LSTM (hidden = {hidden}, lstm_hidden = {lstm_hidden})");
+        tally.parameters(lstm, budget::lstm(hidden, lstm_hidden))?;
+        // At most two frames, four gates and two states each.
+        tally.activations(lstm, lstm_hidden.checked_mul(12))?;
+        count_head(
+            &mut tally,
+            || format!("the head (lstm_hidden = {lstm_hidden}, hidden = {hidden})"),
+            lstm_hidden,
+            self.hidden,
+            outputs(self.classes),
+        )?;
+        tally.finish()
+    }
+
+    /// The model with fresh weights for `frames`-frame samples.
+    ///
+    /// # Errors
+    /// As [`Self::validate`], checked before anything is allocated.
+    pub fn init(&self, frames: usize, device: &Device) -> Result<FrameLstm> {
+        self.validate(frames)?;
+        Ok(FrameLstm {
             encoder: FrameEncoderConfig::new(self.hidden).init(device),
             lstm: LstmConfig::new(self.hidden, self.lstm_hidden, true).init(device),
-            head: HeadConfig::new(self.lstm_hidden, self.hidden, outputs)
+            head: HeadConfig::new(self.lstm_hidden, self.hidden, outputs(self.classes))
                 .with_dropout(self.dropout)
                 .init(device),
             frames: self.frames,
-        }
+        })
     }
 }
 
 impl GraphLstmConfig {
-    /// The model with fresh weights for `frames`-frame samples and `outputs` logits.
+    /// Checks every field, then the model's size for `frames`-frame samples against
+    /// [`MAX_MODEL_VALUES`](crate::budget::MAX_MODEL_VALUES).
     ///
     /// # Errors
-    /// [`Error::Invalid`] when the coarse-graining settings do not fit `frames`.
-    pub fn init(&self, frames: usize, outputs: usize, device: &Device) -> Result<GraphLstm> {
-        self.coarse.validate(frames)?;
+    /// [`Error::Invalid`] naming the offending field, or the part that makes the model too large.
+    pub fn validate(&self, frames: usize) -> Result<ModelSize> {
+        const MODEL: &str = "graph-lstm";
+        check_range(MODEL, "frames per sample", frames, &budget::FRAMES)?;
+        self.coarse.check_fields(MODEL, "coarse.")?;
+        check_range(MODEL, "lstm_hidden", self.lstm_hidden, &budget::WIDTHS)?;
+        let mut tally = Tally::new(MODEL);
+        self.coarse
+            .count_coarse_grainer(&mut tally, "coarse.", frames)?;
+        let (hidden, lstm_hidden) = (self.coarse.hidden as u64, self.lstm_hidden as u64);
+        let (beads, t) = (self.coarse.beads as u64, frames as u64);
+        let lstm = || {
+            format!(
+                "the bidirectional LSTM (coarse.hidden = {hidden}, lstm_hidden = {lstm_hidden}, \
+                 over coarse.beads = {beads} × {t} frames)"
+            )
+        };
+        tally.parameters(
+            lstm,
+            budget::lstm(hidden, lstm_hidden).and_then(|l| l.checked_mul(2)),
+        )?;
+        // Two directions of four gates and two states, for every bead and frame.
+        let activations = beads
+            .checked_mul(t)
+            .and_then(|steps| steps.checked_mul(lstm_hidden)?.checked_mul(12));
+        tally.activations(lstm, activations)?;
+        count_head(
+            &mut tally,
+            || format!("the head (2 × lstm_hidden = {lstm_hidden}, coarse.hidden = {hidden})"),
+            2 * lstm_hidden,
+            self.coarse.hidden,
+            outputs(self.coarse.classes),
+        )?;
+        tally.finish()
+    }
+
+    /// The model with fresh weights for `frames`-frame samples.
+    ///
+    /// # Errors
+    /// As [`Self::validate`], checked before anything is allocated.
+    pub fn init(&self, frames: usize, device: &Device) -> Result<GraphLstm> {
+        self.validate(frames)?;
         Ok(GraphLstm {
             coarse: self.coarse.init_coarse_grainer(device),
             lstm: BiLstmConfig::new(self.coarse.hidden, self.lstm_hidden, true).init(device),
-            head: HeadConfig::new(2 * self.lstm_hidden, self.coarse.hidden, outputs)
-                .with_dropout(self.coarse.dropout)
-                .init(device),
+            head: HeadConfig::new(
+                2 * self.lstm_hidden,
+                self.coarse.hidden,
+                self.coarse.outputs(),
+            )
+            .with_dropout(self.coarse.dropout)
+            .init(device),
         })
     }
 }
 
 impl GraphTransformerConfig {
-    /// The model with fresh weights for `frames`-frame samples and `outputs` logits.
+    /// Checks every field, then the model's size for `frames`-frame samples against
+    /// [`MAX_MODEL_VALUES`](crate::budget::MAX_MODEL_VALUES).
     ///
     /// # Errors
-    /// [`Error::Invalid`] when the heads do not divide the width.
-    pub fn init(&self, frames: usize, outputs: usize, device: &Device) -> Result<GraphTransformer> {
-        if self.heads == 0 || !self.hidden.is_multiple_of(self.heads) {
+    /// [`Error::Invalid`] naming the offending field, or the part that makes the model too large.
+    pub fn validate(&self, frames: usize) -> Result<ModelSize> {
+        const MODEL: &str = "graph-transformer";
+        // burn's sinusoidal positions pair a sine and a cosine per frequency, and reach at most
+        // their largest timescale (10,000 positions); it panics beyond either.
+        check_range(MODEL, "frames per sample", frames, &(1..=10_000))?;
+        check_range(MODEL, "hidden", self.hidden, &budget::WIDTHS)?;
+        if !self.hidden.is_multiple_of(2) {
             return Err(Error::Invalid(format!(
-                "graph-transformer: {} heads do not divide the width {}",
+                "{MODEL}: hidden is {}; expected an even width (sinusoidal positions come in \
+                 sine and cosine pairs)",
+                self.hidden
+            )));
+        }
+        check_range(MODEL, "heads", self.heads, &(1..=self.hidden))?;
+        if !self.hidden.is_multiple_of(self.heads) {
+            return Err(Error::Invalid(format!(
+                "{MODEL}: heads is {}; it must divide hidden ({})",
                 self.heads, self.hidden
             )));
         }
+        check_range(MODEL, "layers", self.layers, &budget::LAYERS)?;
+        check_range(MODEL, "classes", self.classes, &budget::CLASSES)?;
+        check_dropout(MODEL, "dropout", self.dropout)?;
+        let (h, heads, layers, t) = (
+            self.hidden as u64,
+            self.heads as u64,
+            self.layers as u64,
+            frames as u64,
+        );
+        let mut tally = Tally::new(MODEL);
+        tally.parameters(
+            || format!("the frame encoder (hidden = {h})"),
+            budget::linear(3, h, true),
+        )?;
+        tally.activations(
+            || format!("the positional encoding (hidden = {h} × {t} frames)"),
+            h.checked_mul(t),
+        )?;
+        let encoder = || {
+            format!(
+                "the encoder (layers = {layers} of hidden = {h}, heads = {heads}, over {t} frames)"
+            )
+        };
+        // Per layer: query, key, value and output maps, the feed-forward pair (width 2h), and
+        // two LayerNorms.
+        let per_layer = budget::linear(h, h, true).and_then(|map| {
+            map.checked_mul(4)?
+                .checked_add(budget::linear(h, 2 * h, true)?)?
+                .checked_add(budget::linear(2 * h, h, true)?)?
+                .checked_add(budget::layer_norm(h)?.checked_mul(2)?)
+        });
+        tally.parameters(encoder, per_layer.and_then(|p| p.checked_mul(layers)))?;
+        // Per layer: attention scores of every head, and a few token-wide intermediates.
+        let per_layer = heads.checked_mul(t).and_then(|a| {
+            a.checked_mul(t)?
+                .checked_add(t.checked_mul(h)?.checked_mul(6)?)
+        });
+        tally.activations(encoder, per_layer.and_then(|a| a.checked_mul(layers)))?;
+        count_head(
+            &mut tally,
+            || format!("the head (hidden = {h})"),
+            h,
+            self.hidden,
+            outputs(self.classes),
+        )?;
+        tally.finish()
+    }
+
+    /// The model with fresh weights for `frames`-frame samples.
+    ///
+    /// # Errors
+    /// As [`Self::validate`], checked before anything is allocated.
+    pub fn init(&self, frames: usize, device: &Device) -> Result<GraphTransformer> {
+        self.validate(frames)?;
         Ok(GraphTransformer {
             encoder: FrameEncoderConfig::new(self.hidden).init(device),
             position: PositionalEncodingConfig::new(self.hidden)
-                .with_max_sequence_size(frames.max(1))
+                .with_max_sequence_size(frames)
                 .init(device),
             transformer: TransformerEncoderConfig::new(
                 self.hidden,
@@ -130,11 +279,16 @@ impl GraphTransformerConfig {
             )
             .with_dropout(self.dropout)
             .init(device),
-            head: HeadConfig::new(self.hidden, self.hidden, outputs)
+            head: HeadConfig::new(self.hidden, self.hidden, outputs(self.classes))
                 .with_dropout(self.dropout)
                 .init(device),
         })
     }
+}
+
+/// Logits of a classifier of `classes` classes: one for two, one per class otherwise.
+fn outputs(classes: usize) -> usize {
+    if classes == 2 { 1 } else { classes }
 }
 
 /// FrameLSTM (see the module docs).

@@ -7,9 +7,10 @@
 
 use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
 use burn::store::ModuleRecord;
-use burn::tensor::{Bytes, Device, Tensor, TensorData};
+use burn::tensor::{Bytes, DType, Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
+use crate::budget::{self, ModelSize};
 use crate::config::TrainConfig;
 use crate::data::InputOptions;
 use crate::metrics::Metrics;
@@ -25,7 +26,7 @@ pub const FORMAT: u32 = 2;
 
 /// The largest header accepted: a run record of thousands of epochs and trajectories is far
 /// below it, and a corrupt length field cannot make the reader allocate gigabytes.
-const MAX_HEADER_BYTES: usize = 64 << 20;
+const MAX_HEADER_BYTES: u64 = 64 << 20;
 
 /// Everything needed to rebuild a model and feed it the same inputs, and the record of the run
 /// that made it (empty in format 1 files).
@@ -93,6 +94,51 @@ pub enum Part {
 }
 
 impl CheckpointHeader {
+    /// Checks every field that sizes or shapes the model before anything is built from it: the
+    /// model's configuration and size ([`ModelConfig::validate`]), the class list against the
+    /// model's output width, the recorded molecule and input options.
+    ///
+    /// # Errors
+    /// [`Error::Checkpoint`] naming the field and what was expected.
+    pub fn validate(&self) -> Result<ModelSize> {
+        let fail = |m: String| Err(Error::Checkpoint(m));
+        let size = self
+            .model
+            .validate(self.input.frames)
+            .map_err(|e| Error::Checkpoint(format!("model: {e}")))?;
+        let classes = self.classes.len();
+        if !budget::CLASSES.contains(&classes) {
+            return fail(format!(
+                "classes lists {classes} names; expected {} to {}",
+                budget::CLASSES.start(),
+                budget::CLASSES.end()
+            ));
+        }
+        if classes != self.model.classes() {
+            return fail(format!(
+                "classes lists {classes} names but the model ({}) was built for {}",
+                self.model.name(),
+                self.model.classes()
+            ));
+        }
+        let mut seen = std::collections::HashSet::with_capacity(classes);
+        if let Some(repeated) = self.classes.iter().find(|c| !seen.insert(c.as_str())) {
+            return fail(format!("classes lists {repeated:?} twice"));
+        }
+        if !budget::ATOMS.contains(&self.atoms) {
+            return fail(format!(
+                "atoms is {}; expected {} to {}",
+                self.atoms,
+                budget::ATOMS.start(),
+                budget::ATOMS.end()
+            ));
+        }
+        if self.input.stride == 0 {
+            return fail("input.stride is 0; expected at least 1".into());
+        }
+        Ok(size)
+    }
+
     /// Refuses a molecule the model cannot read: a different number of selected points than
     /// the training molecule had.
     ///
@@ -119,9 +165,21 @@ impl CheckpointHeader {
 /// which burn's record then encodes.
 ///
 /// # Errors
-/// [`Error::Checkpoint`] when a parameter cannot be read back or the record cannot be encoded.
+/// [`Error::Checkpoint`] for a header [`CheckpointHeader::validate`] refuses, or when a parameter
+/// cannot be read back or the record cannot be encoded.
 pub async fn save(model: &Model, header: &CheckpointHeader, host: &Device) -> Result<Vec<u8>> {
+    // A file molsig writes is one it reads back.
+    header.validate()?;
     let json = serde_json::to_vec(header).map_err(|e| Error::Checkpoint(e.to_string()))?;
+    let length = u32::try_from(json.len())
+        .ok()
+        .filter(|&l| u64::from(l) <= MAX_HEADER_BYTES)
+        .ok_or_else(|| {
+            Error::Checkpoint(format!(
+                "the header is {} bytes, more than the {MAX_HEADER_BYTES} a molsig header can have",
+                json.len()
+            ))
+        })?;
     let mut collect = Collect(Vec::new());
     model.visit(&mut collect);
     let mut values = Vec::with_capacity(collect.0.len());
@@ -142,7 +200,7 @@ pub async fn save(model: &Model, header: &CheckpointHeader, host: &Device) -> Re
         .map_err(|e| Error::Checkpoint(e.to_string()))?;
     let mut out = Vec::with_capacity(12 + json.len() + record.len());
     out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&u32::try_from(json.len()).unwrap_or(u32::MAX).to_le_bytes());
+    out.extend_from_slice(&length.to_le_bytes());
     out.extend_from_slice(&json);
     out.extend_from_slice(&record);
     Ok(out)
@@ -172,34 +230,36 @@ impl ModuleMapper for Place {
     }
 }
 
-/// Reads only the header (cheap; for `inspect`).
+/// Reads only the header (cheap; for `inspect`), checked with [`CheckpointHeader::validate`];
+/// returns it with the bytes of the record that follows.
 ///
 /// # Errors
-/// [`Error::Checkpoint`] for a file that is not a molsig model or is from another format.
+/// [`Error::Checkpoint`] for a file that is not a molsig model, is truncated, is from another
+/// format, or whose header describes a model that cannot be built.
 pub fn read_header(bytes: &[u8]) -> Result<(CheckpointHeader, &[u8])> {
     let fail = |m: String| Err(Error::Checkpoint(m));
-    let (Some(magic), Some(length)) = (bytes.get(..8), bytes.get(8..12)) else {
+    let Some((preamble, rest)) = bytes.split_at_checked(12) else {
         return fail("not a molsig model file (shorter than its 12-byte preamble)".into());
     };
+    let (magic, length) = preamble.split_at(8);
     if magic != MAGIC {
         return fail("not a molsig model file (it does not start with MOLSIGCK)".into());
     }
     let mut field = [0_u8; 4];
     field.copy_from_slice(length);
-    let length = u32::from_le_bytes(field) as usize;
-    if length > MAX_HEADER_BYTES {
+    let length = u32::from_le_bytes(field);
+    // Compared as u64: on wasm32 a usize could not hold every sum with the preamble.
+    if u64::from(length) > MAX_HEADER_BYTES {
         return fail(format!(
             "its header length field says {length} bytes, more than the {MAX_HEADER_BYTES} a \
              molsig header can have (a corrupt file?)"
         ));
     }
-    let Some(json) = 12_usize
-        .checked_add(length)
-        .and_then(|end| bytes.get(12..end))
-    else {
+    let Some((json, record)) = rest.split_at_checked(length as usize) else {
         return fail(format!(
-            "the file is truncated: its header says {length} bytes but only {} follow",
-            bytes.len() - 12
+            "the file is truncated: its header length field says {length} bytes but only {} \
+             follow",
+            rest.len()
         ));
     };
     let header: CheckpointHeader = serde_json::from_slice(json)
@@ -212,7 +272,8 @@ pub fn read_header(bytes: &[u8]) -> Result<(CheckpointHeader, &[u8])> {
             env!("CARGO_PKG_VERSION")
         ));
     }
-    Ok((header, &bytes[12 + length..]))
+    header.validate()?;
+    Ok((header, record))
 }
 
 /// Rebuilds a saved model on `device`.
@@ -225,11 +286,34 @@ pub fn load(bytes: &[u8], device: &Device) -> Result<(CheckpointHeader, Model)> 
     let model = header
         .model
         .init(header.input.frames, device)
-        .map_err(|e| Error::Checkpoint(format!("its configuration is invalid here: {e}")))?;
-    let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(record.to_vec()))
-        .map_err(|e| Error::Checkpoint(format!("parameters unreadable: {e}")))?;
+        .map_err(|e| Error::Checkpoint(format!("model: {e}")))?;
+    // Shared: the check and the record read the same bytes without a second copy.
+    let record = Bytes::from_bytes_vec(record.to_vec()).shared();
+    check_parameter_types(record.clone())?;
+    let record = ModuleRecord::from_bytes(record)
+        .map_err(|e| Error::Checkpoint(format!("parameters unreadable: {e}")))?
+        // The model's own float type, so a device with another default still gets one dtype.
+        .cast_to_module_dtype();
     let model = model
         .try_load_record(record)
         .map_err(|e| Error::Checkpoint(format!("parameters do not fit the model: {e}")))?;
     Ok((header, model))
+}
+
+/// Refuses a record with a parameter that is not stored as f32 (what molsig writes). burn
+/// checks names and shapes when it applies a record, but converts whatever type the file claims
+/// and panics on one it cannot (an integer or quantized tensor where a float parameter is).
+fn check_parameter_types(record: Bytes) -> Result<()> {
+    let unreadable = |e: burn_pack::Error| Error::Checkpoint(format!("parameters unreadable: {e}"));
+    let tensors = burn_pack::Reader::from_bytes(record)
+        .map_err(unreadable)?
+        .into_tensors()
+        .map_err(unreadable)?;
+    match tensors.iter().find(|t| t.dtype != DType::F32) {
+        Some(t) => Err(Error::Checkpoint(format!(
+            "parameter {} is stored as {:?}; expected F32",
+            t.name, t.dtype
+        ))),
+        None => Ok(()),
+    }
 }

@@ -8,6 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::budget::{self, ModelSize, Tally, check_dropout, check_range};
+use crate::layers::count_head;
 use crate::{Error, Result};
 
 /// A named starting point for [`DeepSignatureConfig`].
@@ -235,6 +237,11 @@ impl DeepSignatureConfig {
     /// # Errors
     /// As [`Self::validate`].
     pub fn path_channels(&self, frames_per_segment: usize) -> Result<usize> {
+        Ok(self.segment_path(frames_per_segment)?.1)
+    }
+
+    /// (points, channels) of one segment's path after augmentation.
+    fn segment_path(&self, frames_per_segment: usize) -> Result<(usize, usize)> {
         let mut shape = (frames_per_segment, 3 * self.beads);
         for a in &self.augmentations {
             shape = a
@@ -242,7 +249,7 @@ impl DeepSignatureConfig {
                 .shape(shape.0, shape.1)
                 .map_err(|e| Error::Invalid(e.to_string()))?;
         }
-        Ok(shape.1)
+        Ok(shape)
     }
 
     /// Features per segment.
@@ -268,51 +275,194 @@ impl DeepSignatureConfig {
         }
     }
 
-    /// Checks the configuration against a sample length.
+    /// Checks every field and the fit with a sample length, then the model's size against
+    /// [`MAX_MODEL_VALUES`](crate::budget::MAX_MODEL_VALUES); called by [`Self::init`] before
+    /// anything is allocated.
     ///
     /// # Errors
-    /// [`Error::Invalid`] naming the offending field.
-    pub fn validate(&self, frames: usize) -> Result<()> {
-        let fail = |m: String| Err(Error::Invalid(m));
-        if self.hidden == 0 || self.beads == 0 || self.depth == 0 || self.segments == 0 {
-            return fail("hidden, beads, depth and segments must all be at least 1".into());
-        }
-        if self.level_factors.is_empty() || self.level_factors.contains(&0) {
-            return fail(format!(
-                "level_factors {:?}: need at least one level, each factor at least 1",
-                self.level_factors
-            ));
-        }
-        if self.classes < 2 {
-            return fail(format!("classes = {}: need at least 2", self.classes));
-        }
-        if !(0.0..1.0).contains(&self.dropout) {
-            return fail(format!("dropout {} is not in [0, 1)", self.dropout));
-        }
-        if self.align_frames && !self.centre_frames {
-            return fail("align_frames needs centre_frames (Kabsch aligns centred frames)".into());
-        }
+    /// [`Error::Invalid`] naming the offending field, or the part that makes the model too large.
+    pub fn validate(&self, frames: usize) -> Result<ModelSize> {
+        const MODEL: &str = "deep-signature";
+        check_range(MODEL, "frames per sample", frames, &budget::FRAMES)?;
+        self.check_fields(MODEL, "")?;
         let minimum = if self.segment_overlap {
             self.segments + 1
         } else {
             2 * self.segments
         };
         if frames < minimum {
-            return fail(format!(
-                "{frames} frames per sample are too few for {} segments of at least 2 frames \
-                 (need {minimum})",
+            return Err(Error::Invalid(format!(
+                "{MODEL}: {frames} frames per sample are too few for {} segments of at least 2 \
+                 frames (need {minimum})",
                 self.segments
-            ));
+            )));
         }
-        let features = self.segment_features(self.frames_per_segment(frames))?;
-        if features > 1 << 26 {
-            return fail(format!(
-                "{features} signature features per segment (beads {}, depth {}) would not fit in \
-                 memory; use fewer beads or a lower depth",
-                self.beads, self.depth
-            ));
+        let mut tally = Tally::new(MODEL);
+        self.count_coarse_grainer(&mut tally, "", frames)?;
+        let head_input = self.count_signatures(&mut tally, frames)?;
+        count_head(
+            &mut tally,
+            || format!("the head (input {head_input}, hidden = {})", self.hidden),
+            head_input,
+            self.hidden,
+            self.outputs(),
+        )?;
+        tally.finish()
+    }
+
+    /// Checks the fields shared with GraphLSTM; `prefix` is where they sit in the model's
+    /// JSON (`""` or `"coarse."`), so the message names the field as the file spells it.
+    pub(crate) fn check_fields(&self, model: &str, prefix: &str) -> Result<()> {
+        let field = |name: &str| format!("{prefix}{name}");
+        check_range(model, &field("hidden"), self.hidden, &budget::WIDTHS)?;
+        check_range(model, &field("beads"), self.beads, &budget::BEADS)?;
+        check_range(model, &field("depth"), self.depth, &budget::DEPTH)?;
+        check_range(model, &field("segments"), self.segments, &budget::SEGMENTS)?;
+        check_range(model, &field("classes"), self.classes, &budget::CLASSES)?;
+        check_range(
+            model,
+            &field("level_factors (their number)"),
+            self.level_factors.len(),
+            &budget::LEVELS,
+        )?;
+        for (i, &factor) in self.level_factors.iter().enumerate() {
+            check_range(
+                model,
+                &field(&format!("level_factors[{i}]")),
+                factor,
+                &budget::LEVEL_FACTOR,
+            )?;
+        }
+        check_range(
+            model,
+            &field("augmentations (their number)"),
+            self.augmentations.len(),
+            &budget::AUGMENTATIONS,
+        )?;
+        if let Combiner::Lstm { hidden } = self.combiner {
+            check_range(
+                model,
+                &field("combiner.lstm.hidden"),
+                hidden,
+                &budget::WIDTHS,
+            )?;
+        }
+        check_dropout(model, &field("dropout"), self.dropout)?;
+        let weights = self.loss_weights;
+        for (name, weight) in [
+            ("classification", weights.classification),
+            ("temporal", weights.temporal),
+            ("clustering", weights.clustering),
+        ] {
+            if !(weight.is_finite() && weight >= 0.0) {
+                return Err(Error::Invalid(format!(
+                    "{model}: {} is {weight:?}; expected a finite value of at least 0",
+                    field(&format!("loss_weights.{name}"))
+                )));
+            }
+        }
+        if self.align_frames && !self.centre_frames {
+            return Err(Error::Invalid(format!(
+                "{model}: {} needs {} (Kabsch aligns centred frames)",
+                field("align_frames"),
+                field("centre_frames")
+            )));
         }
         Ok(())
+    }
+
+    /// Adds the coarse-grainer's parameters and its atom-independent activations (pooled
+    /// graphs and features, bead coordinates) for `frames`-frame samples.
+    pub(crate) fn count_coarse_grainer(
+        &self,
+        tally: &mut Tally,
+        prefix: &str,
+        frames: usize,
+    ) -> Result<()> {
+        let (h, t, beads) = (self.hidden as u64, frames as u64, self.beads as u64);
+        tally.parameters(
+            || format!("the GCN layer ({prefix}hidden = {h})"),
+            budget::linear(3, h, true),
+        )?;
+        for (i, &factor) in self.level_factors.iter().enumerate() {
+            let k = factor as u64 * beads;
+            let level = || {
+                format!(
+                    "pooling level {} ({prefix}level_factors[{i}] = {factor} × {prefix}beads = \
+                     {beads}: {k} clusters, {prefix}hidden = {h}, {t} frames)",
+                    i + 1
+                )
+            };
+            // The assignment layer, then DenseGraphConv's relation (with bias) and root terms.
+            let parameters = budget::linear(h, k, true).and_then(|assign| {
+                assign
+                    .checked_add(budget::linear(h, h, true)?)?
+                    .checked_add(budget::linear(h, h, false)?)
+            });
+            tally.parameters(level, parameters)?;
+            // The pooled adjacency, and the pooled and convolved features.
+            let activations = k
+                .checked_mul(k)
+                .and_then(|a| a.checked_add(k.checked_mul(t)?.checked_mul(h)?.checked_mul(2)?));
+            tally.activations(level, activations)?;
+        }
+        tally.parameters(
+            || format!("the back-mapping layer ({prefix}hidden = {h})"),
+            budget::linear(h, 3, true),
+        )?;
+        // Back-mapped beads and their target.
+        tally.activations(
+            || format!("the bead coordinates ({prefix}beads = {beads}, {t} frames)"),
+            beads.checked_mul(t).and_then(|v| v.checked_mul(6)),
+        )
+    }
+
+    /// Adds the segment signatures and the combiner; returns the head's input width.
+    fn count_signatures(&self, tally: &mut Tally, frames: usize) -> Result<u64> {
+        let signature = || {
+            format!(
+                "the signature of each segment (beads = {}, depth = {}, augmentations {:?}, \
+                 {frames} frames in {} segments)",
+                self.beads, self.depth, self.augmentations, self.segments
+            )
+        };
+        let too_large = |e: Error| Error::Invalid(format!("deep-signature: {}: {e}", signature()));
+        let frames_per_segment = self.frames_per_segment(frames);
+        let (length, channels) = self.segment_path(frames_per_segment).map_err(too_large)?;
+        let full = molsig_signature::sig_len(channels, self.depth)
+            .map_err(|e| too_large(Error::Invalid(e.to_string())))?;
+        let features = self
+            .segment_features(frames_per_segment)
+            .map_err(too_large)?;
+        let (length, channels) = (length as u64, channels as u64);
+        let (full, features, segments) = (full as u64, features as u64, self.segments as u64);
+        // Per segment: the augmented path, its signature and the features kept.
+        let activations = length.checked_mul(channels).and_then(|path| {
+            path.checked_add(full)?
+                .checked_add(features)?
+                .checked_mul(segments)
+        });
+        tally.activations(signature, activations)?;
+        Ok(match self.combiner {
+            Combiner::Lstm { hidden } => {
+                let hidden = hidden as u64;
+                let part = || {
+                    format!(
+                        "the combiner LSTM (combiner.lstm.hidden = {hidden} over {features} \
+                         features per segment from beads = {}, depth = {})",
+                        self.beads, self.depth
+                    )
+                };
+                tally.parameters(part, budget::lstm(features, hidden))?;
+                // Four gates and two states per segment.
+                tally.activations(part, segments.checked_mul(6 * hidden))?;
+                hidden
+            }
+            Combiner::Concat => features
+                .checked_mul(segments)
+                .ok_or_else(|| too_large(Error::Invalid("the concatenation overflows".into())))?,
+            Combiner::Mean => features,
+        })
     }
 }
 

@@ -17,6 +17,9 @@ pub enum Error {
     /// Training produced a non-finite loss or parameter.
     #[error("{0}")]
     Diverged(String),
+    /// The tensor backend failed to deliver a result (device lost, readback or conversion).
+    #[error("compute backend failed: {0}")]
+    Compute(String),
     /// The job was cancelled by the caller.
     #[error("cancelled")]
     Cancelled,

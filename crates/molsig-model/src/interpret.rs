@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::Dataset;
 use crate::model::{Model, ModelConfig};
+use crate::readback::read_back;
 use crate::{Error, Result};
 
 /// Mean normalised row entropy of Q above which the clustering is reported as near uniform.
@@ -38,17 +39,6 @@ pub struct Interpretation {
     pub assignment_entropy: f64,
     /// Set when Q is near uniform (its cluster map then carries little information).
     pub warning: Option<String>,
-}
-
-async fn read<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>> {
-    let data = t
-        .into_data_async()
-        .await
-        .map_err(|e| Error::Invalid(format!("reading a result from the device: {e:?}")))?;
-    Ok(data
-        .convert::<f32>()
-        .try_to_vec::<f32>()
-        .unwrap_or_default())
 }
 
 /// Explains `sample` of `dataset` with `model` (on `device`, a non-autodiff device).
@@ -87,7 +77,7 @@ pub async fn interpret(
     let logits = output.logits.clone();
     let outputs = logits.dims()[1];
     let score = if outputs == 1 {
-        let z = read(logits.clone().detach()).await?;
+        let z = read_back::<f32, _>(logits.clone().detach()).await?;
         let sign = if z.first().copied().unwrap_or(0.0) >= 0.0 {
             1.0
         } else {
@@ -95,7 +85,7 @@ pub async fn interpret(
         };
         logits.sum() * sign
     } else {
-        let z = read(logits.clone().detach()).await?;
+        let z = read_back::<f32, _>(logits.clone().detach()).await?;
         let best = (0..outputs)
             .max_by(|&a, &b| z[a].total_cmp(&z[b]))
             .unwrap_or(0);
@@ -105,7 +95,7 @@ pub async fn interpret(
     let gradient = x.grad(&grads).map(Tensor::detach);
     let attributions = match gradient {
         Some(g) => {
-            let gx = read(g.reshape([n, t * 3])).await?;
+            let gx = read_back::<f32, _>(g.reshape([n, t * 3])).await?;
             (0..n)
                 .map(|i| {
                     (0..t * 3)
@@ -136,7 +126,7 @@ pub async fn interpret(
         });
     };
     let m = coarse.assignments.dims()[2];
-    let assignments = read(coarse.assignments.clone().reshape([n, m])).await?;
+    let assignments = read_back::<f32, _>(coarse.assignments.clone().reshape([n, m])).await?;
     // Centroids of the *input* coordinates (not centred), to draw over the structure.
     let q = coarse.assignments.detach();
     let weights = q.clone() / q.sum_dim(1);
@@ -145,8 +135,9 @@ pub async fn interpret(
         .matmul(x_plain(&s.coordinates, n, t, &autodiff))
         .reshape([m, t, 3])
         .swap_dims(0, 1);
-    let bead_paths = read(centroids).await?;
-    let signed = read(coarse.beads.detach().reshape([m, t, 3]).swap_dims(0, 1)).await?;
+    let bead_paths = read_back::<f32, _>(centroids).await?;
+    let signed =
+        read_back::<f32, _>(coarse.beads.detach().reshape([m, t, 3]).swap_dims(0, 1)).await?;
     let couplings = couplings(&signed, t, m)?;
     let assignment_entropy = if m > 1 {
         let ln_m = (m as f64).ln();

@@ -8,6 +8,7 @@ use burn::nn::{Dropout, DropoutConfig, LayerNorm, LayerNormConfig, Linear, Linea
 use burn::tensor::activation::relu;
 use burn::tensor::{Device, Tensor};
 
+use crate::budget::{self, Tally};
 use crate::graph::DeviceGraph;
 
 /// A [`Head`]'s sizes.
@@ -35,6 +36,28 @@ impl HeadConfig {
             output: LinearConfig::new(self.hidden, self.outputs).init(device),
         }
     }
+}
+
+/// Adds a [`Head`]'s parameters and activations to a model's size.
+pub(crate) fn count_head(
+    tally: &mut Tally,
+    part: impl Fn() -> String,
+    input: u64,
+    hidden: usize,
+    outputs: usize,
+) -> crate::Result<()> {
+    let (hidden, outputs) = (hidden as u64, outputs as u64);
+    let parameters = budget::layer_norm(input).and_then(|norm| {
+        norm.checked_add(budget::linear(input, hidden, true)?)?
+            .checked_add(budget::linear(hidden, outputs, true)?)
+    });
+    tally.parameters(&part, parameters)?;
+    tally.activations(
+        part,
+        input
+            .checked_add(hidden)
+            .and_then(|v| v.checked_add(outputs)),
+    )
 }
 
 /// LayerNorm → Linear + tanh → dropout → Linear to logits (the authors' head).

@@ -9,6 +9,7 @@
 
 mod align;
 pub mod baselines;
+pub mod budget;
 pub mod checkpoint;
 pub mod coarse_grain;
 pub mod config;
@@ -21,6 +22,7 @@ pub mod layers;
 pub mod manifest;
 pub mod metrics;
 pub mod model;
+mod readback;
 pub mod split;
 pub mod synthetic;
 pub mod train;

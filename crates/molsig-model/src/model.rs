@@ -10,6 +10,7 @@ use crate::baselines::{
     FrameChoice, FrameLstm, FrameLstmConfig, GraphLstm, GraphLstmConfig, GraphTransformer,
     GraphTransformerConfig,
 };
+use crate::budget::ModelSize;
 use crate::coarse_grain::AuxiliaryLosses;
 use crate::config::{DeepSignatureConfig, LossWeights, Preset};
 use crate::deep_signature::DeepSignature;
@@ -125,30 +126,32 @@ impl ModelConfig {
         }
     }
 
-    fn outputs(&self) -> usize {
-        match self.classes() {
-            2 => 1,
-            c => c,
+    /// Checks every field of the configuration and its fit with `frames`-frame samples, then
+    /// the model's size against [`MAX_MODEL_VALUES`](crate::budget::MAX_MODEL_VALUES): one
+    /// check for every path that builds a model (training settings and model files alike).
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming the model, the offending field and what was expected, or the
+    /// part that makes the model too large.
+    pub fn validate(&self, frames: usize) -> Result<ModelSize> {
+        match self {
+            Self::DeepSignature(c) => c.validate(frames),
+            Self::FrameLstm(c) => c.validate(frames),
+            Self::GraphLstm(c) => c.validate(frames),
+            Self::GraphTransformer(c) => c.validate(frames),
         }
     }
 
     /// Builds the model with fresh weights for samples of `frames` frames.
     ///
     /// # Errors
-    /// [`Error::Invalid`] for settings that do not fit together or with `frames`.
+    /// As [`Self::validate`], checked before anything is allocated.
     pub fn init(&self, frames: usize, device: &Device) -> Result<Model> {
-        if self.classes() < 2 {
-            return Err(Error::Invalid(format!(
-                "{} classes: a classifier needs at least 2",
-                self.classes()
-            )));
-        }
-        let outputs = self.outputs();
         Ok(match self {
             Self::DeepSignature(c) => Model::DeepSignature(c.init(frames, device)?),
-            Self::FrameLstm(c) => Model::FrameLstm(c.init(outputs, device)),
-            Self::GraphLstm(c) => Model::GraphLstm(c.init(frames, outputs, device)?),
-            Self::GraphTransformer(c) => Model::GraphTransformer(c.init(frames, outputs, device)?),
+            Self::FrameLstm(c) => Model::FrameLstm(c.init(frames, device)?),
+            Self::GraphLstm(c) => Model::GraphLstm(c.init(frames, device)?),
+            Self::GraphTransformer(c) => Model::GraphTransformer(c.init(frames, device)?),
         })
     }
 

@@ -23,6 +23,7 @@ use crate::data::Dataset;
 use crate::graph::DeviceGraph;
 use crate::metrics::Metrics;
 use crate::model::{Model, ModelConfig, losses, probabilities};
+use crate::readback::read_back;
 use crate::{Error, Result};
 use molsig_rng::SplitMix64;
 
@@ -257,28 +258,6 @@ fn float_tensor(values: Vec<f32>, device: &Device) -> Tensor<1> {
     Tensor::from_data(TensorData::new(values, [n]), device)
 }
 
-async fn read(tensor: Tensor<1>) -> Result<Vec<f64>> {
-    let data = tensor
-        .into_data_async()
-        .await
-        .map_err(|e| Error::Invalid(format!("reading a result from the device: {e:?}")))?;
-    Ok(data
-        .convert::<f64>()
-        .try_to_vec::<f64>()
-        .unwrap_or_default())
-}
-
-async fn read2(tensor: Tensor<2>) -> Result<Vec<f32>> {
-    let data = tensor
-        .into_data_async()
-        .await
-        .map_err(|e| Error::Invalid(format!("reading a result from the device: {e:?}")))?;
-    Ok(data
-        .convert::<f32>()
-        .try_to_vec::<f32>()
-        .unwrap_or_default())
-}
-
 /// Loss terms of one part as numbers, in one readback: [total, cls, temporal, cut, orth].
 async fn report(l: &crate::model::Losses) -> Result<LossReport> {
     let zero = || l.total.zeros_like();
@@ -286,7 +265,7 @@ async fn report(l: &crate::model::Losses) -> Result<LossReport> {
         || (zero(), zero(), zero()),
         |a| (a.temporal.clone(), a.cut.clone(), a.orthogonality.clone()),
     );
-    let v = read(Tensor::cat(
+    let v = read_back::<f64, 1>(Tensor::cat(
         vec![l.total.clone(), l.classification.clone(), t, c, o],
         0,
     ))
@@ -364,7 +343,7 @@ pub async fn predict(
     for chunk in samples.chunks(batch_size.max(1)) {
         for part in parts(dataset, chunk, device) {
             let output = model.forward(part.coordinates, &graphs[part.molecule])?;
-            let p = read2(probabilities(output.logits)).await?;
+            let p = read_back::<f32, 2>(probabilities(output.logits)).await?;
             for (row, s) in part.samples.iter().enumerate() {
                 let at = samples.iter().position(|x| x == s).unwrap_or(0);
                 out[at * classes..(at + 1) * classes]
@@ -401,7 +380,7 @@ pub async fn evaluate(
                 .collect();
             let b = part.samples.len();
             let output = model.forward(part.coordinates, &graphs[part.molecule])?;
-            let p = read2(probabilities(output.logits.clone())).await?;
+            let p = read_back::<f32, 2>(probabilities(output.logits.clone())).await?;
             let l = losses(
                 config,
                 output,
@@ -522,7 +501,7 @@ pub async fn train(
                 let weights: Vec<f32> = labels.iter().map(|&l| class_weight[l]).collect();
                 let share = part.samples.len() as f64 / chunk.len() as f64;
                 let output = model.forward(part.coordinates, &graphs[part.molecule])?;
-                let p = read2(probabilities(output.logits.clone().detach())).await?;
+                let p = read_back::<f32, 2>(probabilities(output.logits.clone().detach())).await?;
                 train_probabilities.extend_from_slice(&p);
                 train_seen.extend_from_slice(&labels);
                 let l = losses(

@@ -7,5 +7,6 @@ mod common;
 
 mod backends;
 mod checkpoint;
+mod hostile;
 mod properties;
 mod training;
