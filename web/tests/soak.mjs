@@ -35,9 +35,9 @@ await withPage(false, async (page, _context, workers) => {
     assert.match(status.text, /^Trained/, `round ${round}: ${status.text}`);
     // A fresh name each round: choosing the same file again would not be a change.
     const model = `soak-${round}.molsig`;
-    await downloadOf(page, '#save-model', model);
+    await downloadOf(page, '#save-model', model, 180_000);
     await page.setInputFiles('#model-file', join(artifacts, model));
-    await page.waitForFunction((name) => document.querySelector('#model-status')?.textContent?.startsWith(`Loaded ${name}`), model);
+    await page.waitForFunction((name) => document.querySelector('#model-status')?.textContent?.startsWith(`Loaded ${name}`), model, { timeout: 120_000 });
     await page.setInputFiles('#predict-files', [join(dataset, 'peptide.pdb'), ...demoTrajectories.map((f) => join(dataset, f))]);
     await page.click('#predict');
     await page.waitForFunction(() => /^Predicted 20/.test(document.querySelector('#model-status')?.textContent ?? ''), null, { timeout: 120_000 });
