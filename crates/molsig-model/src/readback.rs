@@ -40,6 +40,9 @@ mod tests {
     #[test]
     fn values_are_converted() {
         let data = TensorData::new(vec![1.5_f32, -2.0, 3.25], [3]);
-        assert_eq!(values::<f64>(data).unwrap(), vec![1.5, -2.0, 3.25]);
+        assert_eq!(
+            values::<f64>(data).expect("f32 converts to f64"),
+            vec![1.5, -2.0, 3.25]
+        );
     }
 }
