@@ -25,10 +25,21 @@ pub fn all() -> Result<()> {
         ("browser end-to-end (Playwright, WebGPU on and off)", e2e),
         ("molsig-io against MDAnalysis", mdanalysis),
         ("model against NumPy (reference preset)", reference_numpy),
-        ("smoke fuzz of the PDB, GRO and XTC readers", fuzz),
+        (
+            "smoke fuzz (readers, model file, manifest, worker requests)",
+            fuzz,
+        ),
     ];
+    // `MOLSIG_TEST_STEPS=e2e,fuzz` runs only the steps whose names contain one of the words
+    // (when working on one); CI runs them all.
+    let only = std::env::var("MOLSIG_TEST_STEPS").ok();
+    let wanted = |name: &str| {
+        only.as_deref()
+            .is_none_or(|words| words.split(',').any(|w| name.contains(w.trim())))
+    };
+    let steps: Vec<Step> = steps.into_iter().filter(|(name, _)| wanted(name)).collect();
     let mut failed = Vec::new();
-    for (name, step) in steps {
+    for &(name, step) in &steps {
         let start = Instant::now();
         eprintln!("\n=== {name}");
         let result = step();
