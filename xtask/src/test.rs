@@ -30,7 +30,7 @@ pub fn all() -> Result<()> {
             fuzz,
         ),
     ];
-    // `MOLSIG_TEST_STEPS=e2e,fuzz` runs only the steps whose names contain one of the words
+    // `MOLSIG_TEST_STEPS=end-to-end,fuzz` runs only the steps whose names contain one of the words
     // (when working on one); CI runs them all.
     let only = std::env::var("MOLSIG_TEST_STEPS").ok();
     let wanted = |name: &str| {
