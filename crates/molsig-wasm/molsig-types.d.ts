@@ -86,12 +86,17 @@ frames: number,
 /**
  * Samples it yields.
  */
-samples: number,
+samples: number, 
+/**
+ * What reading it will leave out: a file cut short inside a frame names its last complete
+ * frame and the byte where its data stops.
+ */
+warning?: string,
 };
 
 export type DatasetSummary = { 
 /**
- * Frames, samples and memory of the job.
+ * Frames, samples, memory of the job, and what reading each trajectory left out.
  */
 plan: Plan, 
 /**
@@ -101,12 +106,7 @@ classes: Array<string>,
 /**
  * Samples read.
  */
-samples: number, 
-/**
- * One per trajectory, in the table's order: what reading it left out (a file cut short
- * inside a frame is read up to its last complete frame), or `null`.
- */
-warnings: Array<string | null>,
+samples: number,
 };
 
 export type Inspection = { 
@@ -147,7 +147,7 @@ timeRange: [number, number],
  */
 radiusOfGyration: Array<number>, 
 /**
- * Warnings from the readers, e.g. skipped CONECT entries.
+ * Warnings from the readers: skipped CONECT entries, a trajectory cut short inside a frame.
  */
 warnings: Array<string>, 
 /**
@@ -737,7 +737,11 @@ probabilities: Array<number>,
 /**
  * Samples averaged.
  */
-samples: number,
+samples: number, 
+/**
+ * What reading its file left out (a trajectory cut short inside a frame), or `null`.
+ */
+warning: string | null,
 };
 
 export type SamplePrediction = { 

@@ -360,6 +360,16 @@ await test('save a model, reload the page, load it, predict: the same prediction
     const rows = (csv) => Object.fromEntries(csv.trim().split('\n').slice(1).map((l) => l.split(',')).map(([name, , , ...rest]) => [name, rest]));
     assert.deepEqual(rows(after), rows(before));
     await page.screenshot({ path: join(artifacts, 'predicted.png'), fullPage: true });
+    // A trajectory cut short is predicted from its complete frames; its row and the status say so.
+    const cut = { name: 'high_cut.xtc', mimeType: 'application/octet-stream', buffer: readFileSync(join(dataset, 'high_friction_01.xtc')).subarray(0, 62_508) };
+    await page.setInputFiles('#predict-files', [{ name: 'peptide.pdb', mimeType: 'chemical/x-pdb', buffer: readFileSync(join(dataset, 'peptide.pdb')) }, cut]);
+    await page.click('#predict');
+    await page.waitForFunction(() => /^Predicted 1 /.test(document.querySelector('#model-status')?.textContent ?? ''), null, { timeout: 120_000 });
+    assert.match(await text(page, '#model-status'), /1 was cut short and predicted from the complete frames/);
+    const predicted = await page.$$eval('#predictions tbody tr', (r) => r.map((row) => row.textContent ?? ''));
+    assert.equal(predicted.length, 2, 'one prediction and its warning line');
+    assert.match(predicted[1] ?? '', /^⚠ high_cut\.xtc truncated: the data stops at byte 62508 inside frame 100 .*read the 100 complete frames, 0 to 99$/);
+    await page.locator('#results').screenshot({ path: join(artifacts, 'predicted-cut.png') });
     // The loaded model brings the record of its run: the metrics export is the trained one's.
     const metrics = JSON.parse((await downloadOf(page, '#export-metrics', 'metrics-loaded.json')).toString());
     assert.ok(metrics.test && metrics.test.count > 0, JSON.stringify(metrics.test));

@@ -182,9 +182,10 @@ fn training_data(args: &TrainArgs) -> Result<Loaded> {
     }
     let mut files = args.input.files()?;
     eprintln!("reading {} trajectories…", files.trajectories.len());
-    let (molecules, _) = plan(&mut files, &options, 16, None)?;
+    let (molecules, plan) = plan(&mut files, &options, 16, None)?;
     let loaded = load(
         molecules,
+        &plan,
         &options,
         Classes::FromLabels,
         &mut files.trajectories,
@@ -354,9 +355,9 @@ fn predict_command(args: &PredictArgs, features: bool) -> Result<()> {
     let header = &model.header;
     let options = DataOptions::of_model(&header.input, header.model.aligns_frames());
     let mut files = args.input.files()?;
-    let (molecules, _) = plan(&mut files, &options, 16, None)?;
+    let (molecules, plan) = plan(&mut files, &options, 16, None)?;
     let classes = Classes::OfModel(header.classes.clone());
-    let loaded = load(molecules, &options, classes, &mut files.trajectories)?;
+    let loaded = load(molecules, &plan, &options, classes, &mut files.trajectories)?;
     warn_about_files(&loaded);
     if features {
         return output::write_features(&args.out, &model, &loaded.dataset, &device);

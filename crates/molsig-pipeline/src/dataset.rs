@@ -4,13 +4,12 @@
 
 use std::io::{Read, Seek, SeekFrom};
 
-use molsig_io::xtc::XtcReader;
 use molsig_model::data::{Dataset, Molecule};
 use molsig_model::manifest::{Split, class_order};
 use serde::Serialize;
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::plan::{DataOptions, TrajectoryFile};
+use crate::plan::{DataOptions, Plan, TrajectoryFile};
 use crate::{Error, Result};
 
 /// Where a dataset's class list comes from.
@@ -106,13 +105,14 @@ pub fn hash<R: Read + Seek>(reader: &mut R, name: &str) -> Result<FileRecord> {
     })
 }
 
-/// Reads every trajectory into a dataset (molecules from [`crate::plan::plan`]), aligned if
-/// `options` say so.
+/// Reads every trajectory into a dataset (molecules and plan from [`crate::plan::plan`] over the
+/// same files), aligned if `options` say so.
 ///
 /// # Errors
 /// Reader errors (file, frame, offset), or a trajectory too short for one sample.
 pub fn load<R: Read + Seek>(
     molecules: Vec<Molecule>,
+    plan: &Plan,
     options: &DataOptions,
     classes: Classes,
     files: &mut [TrajectoryFile<R>],
@@ -125,13 +125,18 @@ pub fn load<R: Read + Seek>(
     for molecule in molecules {
         dataset.add_molecule(molecule);
     }
+    if plan.trajectories.len() != files.len() {
+        return Err(Error::Input(format!(
+            "the plan covers {} trajectories but {} were given",
+            plan.trajectories.len(),
+            files.len()
+        )));
+    }
     let mut records = Vec::with_capacity(files.len());
-    for file in files.iter_mut() {
+    for (file, planned) in files.iter_mut().zip(&plan.trajectories) {
         let mut record = hash(&mut file.reader, &file.name)?;
-        // A header scan (payloads skipped): the reader below keeps only the complete frames.
-        record.warning = XtcReader::open(&mut file.reader, &file.name)?
-            .truncation()
-            .map(ToString::to_string);
+        // The plan's header scan found any truncation; the reader below keeps the complete frames.
+        record.warning.clone_from(&planned.warning);
         records.push(record);
         let label = dataset.classes.iter().position(|c| *c == file.label);
         let molecule = dataset

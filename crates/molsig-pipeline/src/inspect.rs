@@ -59,7 +59,7 @@ pub struct Inspection {
     pub time_range: [f32; 2],
     /// Radius of gyration of the selection in every frame, nm, computed with burn.
     pub radius_of_gyration: Vec<f32>,
-    /// Warnings from the readers, e.g. skipped CONECT entries.
+    /// Warnings from the readers: skipped CONECT entries, a trajectory cut short inside a frame.
     pub warnings: Vec<String>,
     /// The first frame (all atoms) as PDB text, for the viewer.
     pub first_frame_pdb: String,
@@ -123,6 +123,7 @@ pub async fn inspect<R: Read + Seek>(
     let mut batch: Vec<Frame> = Vec::with_capacity(BATCH_FRAMES);
     let mut first_full = None;
     let mut times = [0.0f32; 2];
+    let mut warnings = system.warnings.clone();
     let frames = if let Some((name, reader)) = trajectory {
         let mut xtc = XtcReader::open(reader, name)?;
         if xtc.num_atoms() != system.topology.len() {
@@ -134,6 +135,9 @@ pub async fn inspect<R: Read + Seek>(
                 ),
             }
             .into());
+        }
+        if let Some(truncation) = xtc.truncation() {
+            warnings.push(truncation.to_string());
         }
         let mut full = Frame::default();
         xtc.read_frame(0, None, &mut full)?;
@@ -180,7 +184,7 @@ pub async fn inspect<R: Read + Seek>(
         frames,
         time_range: times,
         radius_of_gyration: rg,
-        warnings: system.warnings.clone(),
+        warnings,
         first_frame_pdb: molsig_io::write::pdb(&system.topology, first)?,
     })
 }

@@ -161,6 +161,11 @@ pub struct PlannedTrajectory {
     pub frames: usize,
     /// Samples it yields.
     pub samples: usize,
+    /// What reading it will leave out: a file cut short inside a frame names its last complete
+    /// frame and the byte where its data stops.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub warning: Option<String>,
 }
 
 /// Samples a trajectory of `frames` frames yields (options already validated: stride ≥ 1).
@@ -249,6 +254,7 @@ pub fn plan<R: Read + Seek>(
             name: file.name.clone(),
             frames,
             samples,
+            warning: xtc.truncation().map(ToString::to_string),
         });
     }
     // Activations of the widest layers (hidden features, first-level assignments) kept for the

@@ -38,6 +38,8 @@ pub struct TrajectoryPrediction {
     pub probabilities: Vec<f32>,
     /// Samples averaged.
     pub samples: usize,
+    /// What reading its file left out (a trajectory cut short inside a frame), or `null`.
+    pub warning: Option<String>,
 }
 
 /// One sample's prediction.
@@ -137,6 +139,7 @@ pub async fn predict(
                 confidence: probabilities[best],
                 probabilities,
                 samples: counts[t],
+                warning: loaded.files.get(t).and_then(|f| f.warning.clone()),
             }
         })
         .collect();

@@ -54,9 +54,10 @@ fn improved_learns_the_demo_dataset() {
         inter_residue_bonds: true,
         align: true,
     };
-    let (molecules, _) = plan(&mut files, &options, 16, None).expect("plan");
+    let (molecules, plan) = plan(&mut files, &options, 16, None).expect("plan");
     let loaded = load(
         molecules,
+        &plan,
         &options,
         Classes::FromLabels,
         &mut files.trajectories,

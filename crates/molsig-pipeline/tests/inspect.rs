@@ -134,3 +134,37 @@ fn inspection_and_training_select_the_same_graph() {
         );
     }
 }
+
+/// A trajectory cut short inside a frame is inspected up to its last complete frame, with the
+/// reader's warning: the same radius of gyration as the whole file's first frames.
+#[test]
+fn a_cut_trajectory_is_inspected_up_to_its_last_frame_with_a_warning() {
+    let whole = run("ca", &Device::flex());
+    let system = load_system("demo.pdb", PDB, "ca").expect("topology");
+    let cut = pollster::block_on(inspect(
+        &system,
+        Some(("demo.xtc", Cursor::new(&XTC[..XTC.len() / 2]))),
+        &Device::flex(),
+    ))
+    .expect("a cut file is read");
+    assert!(
+        cut.frames > 0 && cut.frames < whole.frames,
+        "{}",
+        cut.frames
+    );
+    for (c, w) in cut.radius_of_gyration.iter().zip(&whole.radius_of_gyration) {
+        assert!((c - w).abs() < 1e-6, "{c} vs {w}");
+    }
+    assert_eq!(cut.radius_of_gyration.len(), cut.frames);
+    let warning = cut.warnings.last().map_or("", String::as_str);
+    assert!(
+        warning.starts_with("demo.xtc: truncated: the data stops at byte")
+            && warning.ends_with(&format!(
+                "read the {} complete frames, 0 to {}",
+                cut.frames,
+                cut.frames - 1
+            )),
+        "{warning}"
+    );
+    assert_eq!(cut.warnings.len(), whole.warnings.len() + 1);
+}

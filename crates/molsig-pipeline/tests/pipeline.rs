@@ -79,9 +79,10 @@ fn request() -> TrainRequest {
 
 /// Plans and reads `files` for training.
 fn read(mut files: Files<Cursor<Vec<u8>>>, options: &DataOptions) -> Loaded {
-    let (molecules, _) = plan(&mut files, options, 8, None).expect("plans");
+    let (molecules, plan) = plan(&mut files, options, 8, None).expect("plans");
     load(
         molecules,
+        &plan,
         options,
         Classes::FromLabels,
         &mut files.trajectories,
@@ -242,18 +243,31 @@ fn hostile_training_requests_are_refused_by_name() {
 
 /// A trajectory cut short inside a frame (a run still writing, or killed by the queue) is read up
 /// to its last complete frame, and the loaded data records a warning that front ends show.
-#[test]
-fn a_cut_trajectory_is_read_up_to_its_last_frame_with_a_warning() {
+/// Two trajectories, the second cut 200 bytes into its frame 100 (which starts at byte 62308,
+/// see molsig-io's `xtc_damaged` tests).
+fn files_one_cut() -> Files<Cursor<Vec<u8>>> {
     let mut f = files(1);
     assert_eq!(f.trajectories[1].name, "high_friction_01.xtc");
-    // Frame 100 starts at byte 62308 (see molsig-io's xtc_damaged tests); cut 200 bytes into it.
     let whole = f.trajectories[1].reader.get_ref().clone();
     f.trajectories[1].reader = Cursor::new(whole[..62_508].to_vec());
+    f
+}
+
+const CUT_WARNING: &str = "high_friction_01.xtc: truncated: the data stops at byte 62508 inside \
+                           frame 100 (which starts at byte 62308: the frame needs 532 bytes of \
+                           coordinates but only 108 remain); read the 100 complete frames, 0 to 99";
+
+#[test]
+fn a_cut_trajectory_is_read_up_to_its_last_frame_with_a_warning() {
+    let mut f = files_one_cut();
     let (molecules, plan) = plan(&mut f, &options(), 16, None).expect("plan");
     let frames = |counts: Vec<usize>| assert_eq!(counts, [200, 100]);
     frames(plan.trajectories.iter().map(|t| t.frames).collect());
+    assert_eq!(plan.trajectories[0].warning, None);
+    assert_eq!(plan.trajectories[1].warning.as_deref(), Some(CUT_WARNING));
     let loaded = load(
         molecules,
+        &plan,
         &options(),
         Classes::FromLabels,
         &mut f.trajectories,
@@ -268,14 +282,7 @@ fn a_cut_trajectory_is_read_up_to_its_last_frame_with_a_warning() {
             .collect(),
     );
     assert_eq!(loaded.files[0].warning, None);
-    assert_eq!(
-        loaded.files[1].warning.as_deref(),
-        Some(
-            "high_friction_01.xtc: truncated: the data stops at byte 62508 inside frame 100 \
-             (which starts at byte 62308: the frame needs 532 bytes of coordinates but only 108 \
-             remain); read the 100 complete frames, 0 to 99"
-        )
-    );
+    assert_eq!(loaded.files[1].warning.as_deref(), Some(CUT_WARNING));
 }
 
 #[test]
@@ -470,4 +477,14 @@ fn train_predict_explain_and_reload() {
             assert!((x - y).abs() < 1e-6, "{} {x} vs {y}", a.name);
         }
     }
+    // A trajectory cut short is predicted from its complete frames, and its row says so.
+    let cut = read(files_one_cut(), &options());
+    let cut =
+        pollster::block_on(predict(&reloaded, &cut, &device, |_| Part::New)).expect("predicts");
+    let rows: Vec<(usize, Option<&str>)> = cut
+        .trajectories
+        .iter()
+        .map(|p| (p.samples, p.warning.as_deref()))
+        .collect();
+    assert_eq!(rows, [(4, None), (2, Some(CUT_WARNING))]);
 }

@@ -28,15 +28,12 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DatasetSummary {
-    /// Frames, samples and memory of the job.
+    /// Frames, samples, memory of the job, and what reading each trajectory left out.
     pub plan: Plan,
     /// The class order fixed for training.
     pub classes: Vec<String>,
     /// Samples read.
     pub samples: usize,
-    /// One per trajectory, in the table's order: what reading it left out (a file cut short
-    /// inside a frame is read up to its last complete frame), or `null`.
-    pub warnings: Vec<Option<String>>,
 }
 
 /// One row of the page's trajectory table, beside its `Blob`.
@@ -130,6 +127,7 @@ impl Session {
         let (molecules, plan) = plan(&mut files, options, batch_size, Some(BROWSER_MEMORY_BUDGET))?;
         let loaded = load(
             molecules,
+            &plan,
             options,
             Classes::FromLabels,
             &mut files.trajectories,
@@ -138,7 +136,6 @@ impl Session {
             plan,
             classes: loaded.dataset.classes.clone(),
             samples: loaded.dataset.samples.len(),
-            warnings: loaded.files.iter().map(|f| f.warning.clone()).collect(),
         };
         *self.training.borrow_mut() = Some(Rc::new(loaded));
         Ok(summary)
@@ -231,14 +228,14 @@ impl Session {
         let model = self.model()?;
         let header = &model.header;
         let options = DataOptions::of_model(&header.input, header.model.aligns_frames());
-        let (molecules, _) = plan(&mut files, &options, 16, Some(BROWSER_MEMORY_BUDGET))?;
+        let (molecules, plan) = plan(&mut files, &options, 16, Some(BROWSER_MEMORY_BUDGET))?;
         for molecule in &molecules {
             header
                 .check_molecule(molecule)
                 .map_err(molsig_pipeline::Error::from)?;
         }
         let classes = Classes::OfModel(header.classes.clone());
-        let loaded = load(molecules, &options, classes, &mut files.trajectories)?;
+        let loaded = load(molecules, &plan, &options, classes, &mut files.trajectories)?;
         let predictions = predict(&model, &loaded, self.device(), |_| Part::New).await?;
         *self.predicted.borrow_mut() = Some(Rc::new(loaded));
         Ok(predictions)

@@ -18,6 +18,15 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
+/** A file's warning as a full-width line under its table row: readable text, not a tooltip. */
+export function warningRow(name: string, warning: string, columns: number): HTMLTableRowElement {
+  // The engine's message starts with the file name, which the line names once.
+  const text = warning.startsWith(`${name}: `) ? warning.slice(name.length + 2) : warning;
+  const cell = el('td', { className: 'warning' }, `⚠ ${name} ${text}`);
+  cell.colSpan = columns;
+  return el('tr', { className: 'file-warning' }, cell);
+}
+
 /** Offers `data` to the user as a download named `name`. */
 export function download(data: Blob, name: string): void {
   const url = URL.createObjectURL(data);

@@ -80,7 +80,9 @@ export async function predict() {
   if (failed(r, modelStatus, 'Prediction failed') || r.type !== 'predictions') return;
   const seen = r.predictions.trajectories.filter((p) => p.seenInTraining !== null).map((p) => p.name);
   const note = seen.length ? ` ${seen.length} of them were in the model's training data (same size and content): ${seen.slice(0, 3).join(', ')}${seen.length > 3 ? ', …' : ''}.` : '';
-  say(modelStatus, `Predicted ${r.predictions.trajectories.length} trajectories.${note}`, seen.length > 0);
+  const cut = r.predictions.trajectories.filter((p) => p.warning).length;
+  const cutNote = cut ? ` ⚠ ${cut} ${cut === 1 ? 'was' : 'were'} cut short and predicted from the complete frames (see the table).` : '';
+  say(modelStatus, `Predicted ${r.predictions.trajectories.length} trajectories.${note}${cutNote}`, seen.length > 0 || cut > 0);
   showResults(r.predictions.trajectories, r.predictions.classes, 'new');
   const first = r.predictions.trajectories[0];
   if (first) await explain('new', first);

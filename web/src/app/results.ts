@@ -1,6 +1,6 @@
 // Held-out metrics, the confusion matrix, per-trajectory predictions, and their exports.
 import type { CheckpointHeader, Metrics, TrajectoryPrediction, Explanation } from '../worker/protocol';
-import { el } from './dom';
+import { el, warningRow } from './dom';
 
 const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
 
@@ -60,6 +60,7 @@ export function showPredictions(
       el('td', {}, `${p.predicted} ${right}`), el('td', {}, pct(p.confidence)), el('td', {}, show));
     tr.dataset.part = p.part;
     body.append(tr);
+    if (p.warning) body.append(warningRow(p.name, p.warning, 6));
   }
   table.append(body);
 }

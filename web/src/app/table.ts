@@ -4,7 +4,7 @@
 // the read when the worker already holds exactly this table with these settings.
 import type { DataOptions, ManifestEntry, Trajectories } from '../worker/protocol';
 import { showStructure } from '../viewer/molstar';
-import { $, bytes, el, say } from './dom';
+import { $, bytes, el, say, warningRow } from './dom';
 import { kindOf, labelFromName } from './files';
 import { loadModel } from './models';
 import { client, dataStatus, failed, input, numberOf, panel, setBusy, state } from './state';
@@ -21,16 +21,10 @@ export function dataOptions(): DataOptions {
 /** What reading each trajectory left out (a file cut short inside a frame), from the last read. */
 const fileWarnings = new WeakMap<File, string>();
 
-/** A truncated file's warning as a full-width line under its row (readable text, not a
- * tooltip), or nothing. */
-function warningRow(row: (typeof state.rows)[number]): HTMLTableRowElement[] {
+/** A truncated file's warning as a line under its row, or nothing. */
+function warningOf(row: (typeof state.rows)[number]): HTMLTableRowElement[] {
   const warning = fileWarnings.get(row.file);
-  if (!warning) return [];
-  // The worker's message starts with the file name, which the row above already shows.
-  const text = warning.startsWith(`${row.file.name}: `) ? warning.slice(row.file.name.length + 2) : warning;
-  const cell = el('td', { className: 'warning' }, `⚠ ${row.file.name} ${text}`);
-  cell.colSpan = 6;
-  return [el('tr', { className: 'file-warning' }, cell)];
+  return warning ? [warningRow(row.file.name, warning, 6)] : [];
 }
 
 export function renderTable() {
@@ -49,7 +43,7 @@ export function renderTable() {
     remove.addEventListener('click', () => { state.rows.splice(i, 1); state.loadedKey = null; renderTable(); });
     const frames = row.frames === undefined ? '—' : `${row.frames} (${row.samples ?? 0} samples)`;
     return [el('tr', {}, el('td', {}, row.file.name), el('td', {}, bytes(row.file.size)), el('td', {}, frames),
-      el('td', {}, label), el('td', {}, group), el('td', {}, remove)), ...warningRow(row)];
+      el('td', {}, label), el('td', {}, group), el('td', {}, remove)), ...warningOf(row)];
   }));
   $('topology-name').textContent = state.topology?.name ?? 'none';
   renderCounts();
@@ -202,14 +196,13 @@ export async function readData(target: HTMLElement): Promise<boolean> {
     if (!row) return;
     row.frames = t.frames;
     row.samples = t.samples;
-    const warning = r.summary.warnings[i];
-    if (warning) fileWarnings.set(row.file, warning);
+    if (t.warning) fileWarnings.set(row.file, t.warning);
     else fileWarnings.delete(row.file);
   });
   renderTable();
   state.loadedKey = key();
   if (target !== dataStatus) say(target, '');
-  const cut = r.summary.warnings.filter((w) => w).length;
+  const cut = r.summary.plan.trajectories.filter((t) => t.warning).length;
   const cutNote = cut ? ` ⚠ ${cut} ${cut === 1 ? 'trajectory was' : 'trajectories were'} cut short and read up to the last complete frame (see the table).` : '';
   say(dataStatus, `${r.summary.samples} samples of ${dataOptions().frames} frames from ${state.rows.length} trajectories; ${r.summary.plan.points} atoms per frame; classes ${r.summary.classes.join(', ') || 'none yet (no labels)'}; about ${bytes(r.summary.plan.dataBytes)} in memory.${cutNote}`);
   return true;
