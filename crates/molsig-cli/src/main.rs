@@ -19,7 +19,7 @@ use molsig_model::split::SplitPlan;
 use molsig_model::train::{Control, Event, Host};
 use molsig_pipeline::dataset::{Classes, Loaded, load};
 use molsig_pipeline::plan::{DataOptions, plan};
-use molsig_pipeline::predict::predict;
+use molsig_pipeline::predict::{predict, prediction_batch};
 use molsig_pipeline::train::{TrainRequest, TrainSummary, TrainedModel, configure, splits, train};
 
 #[derive(Parser)]
@@ -355,7 +355,7 @@ fn predict_command(args: &PredictArgs, features: bool) -> Result<()> {
     let header = &model.header;
     let options = DataOptions::of_model(&header.input, header.model.aligns_frames());
     let mut files = args.input.files()?;
-    let (molecules, plan) = plan(&mut files, &options, 16, None)?;
+    let (molecules, plan) = plan(&mut files, &options, prediction_batch(header), None)?;
     let classes = Classes::OfModel(header.classes.clone());
     let loaded = load(molecules, &plan, &options, classes, &mut files.trajectories)?;
     warn_about_files(&loaded);

@@ -3,7 +3,7 @@
 //! them; one the model does not know is flagged, never re-indexed.
 
 use burn::tensor::Device;
-use molsig_model::checkpoint::Part;
+use molsig_model::checkpoint::{CheckpointHeader, Part};
 use molsig_model::metrics::argmax;
 use serde::Serialize;
 
@@ -11,8 +11,19 @@ use crate::Result;
 use crate::dataset::Loaded;
 use crate::train::{TrainedModel, seen_in_training};
 
-/// Samples per forward pass when predicting.
-const BATCH: usize = 16;
+/// Samples per forward pass for a model that records no training batch (format 1 files).
+const DEFAULT_BATCH: usize = 16;
+
+/// Samples per forward pass when predicting with `header`'s model: its training batch, the size
+/// the memory plan budgeted. A larger one would raise the tab's peak memory, and its transient
+/// activations fragment the wasm heap.
+#[must_use]
+pub fn prediction_batch(header: &CheckpointHeader) -> usize {
+    header
+        .training
+        .as_ref()
+        .map_or(DEFAULT_BATCH, |t| t.batch_size.max(1))
+}
 
 /// One trajectory's prediction: the mean of its samples' class probabilities.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
@@ -91,7 +102,8 @@ pub async fn predict(
         header.check_molecule(molecule)?;
     }
     let all: Vec<usize> = (0..dataset.samples.len()).collect();
-    let p = molsig_model::train::predict(&model.model, &header.model, dataset, &all, BATCH, device)
+    let batch = prediction_batch(header);
+    let p = molsig_model::train::predict(&model.model, &header.model, dataset, &all, batch, device)
         .await?;
     let classes = &header.classes;
     let k = classes.len();

@@ -17,7 +17,7 @@ use molsig_pipeline::dataset::{Classes, Loaded, load};
 use molsig_pipeline::explain::{Explanation, explain};
 use molsig_pipeline::inspect::{Inspection, inspect, load_system};
 use molsig_pipeline::plan::{BROWSER_MEMORY_BUDGET, DataOptions, Files, Plan, plan};
-use molsig_pipeline::predict::{Predictions, predict};
+use molsig_pipeline::predict::{Predictions, predict, prediction_batch};
 use molsig_pipeline::train::{TrainRequest, TrainSummary, TrainedModel, splits, train};
 use serde::{Deserialize, Serialize};
 
@@ -228,7 +228,8 @@ impl Session {
         let model = self.model()?;
         let header = &model.header;
         let options = DataOptions::of_model(&header.input, header.model.aligns_frames());
-        let (molecules, plan) = plan(&mut files, &options, 16, Some(BROWSER_MEMORY_BUDGET))?;
+        let batch = prediction_batch(header);
+        let (molecules, plan) = plan(&mut files, &options, batch, Some(BROWSER_MEMORY_BUDGET))?;
         for molecule in &molecules {
             header
                 .check_molecule(molecule)
