@@ -3,7 +3,7 @@
 //! against the independent reference vectors (`tests/fixtures/signatures/`) and against the CPU
 //! engine in f64, forward, backward and through burn's autodiff.
 //!
-//! GPU tests print the adapter, or skip with the reason when there is none. Sizes are small:
+//! GPU tests print the adapter, and fail with the reason when there is none. Sizes are small:
 //! lavapipe runs the kernels on the CPU.
 #![cfg(all(feature = "gpu", not(target_arch = "wasm32")))]
 
@@ -18,9 +18,10 @@ use molsig_signature::gpu::{
 };
 use molsig_signature::{Augment, BackwardMode, Error, LogSignature, Paths, Signature};
 
-/// The wgpu device, initialised once per process (burn refuses a second initialisation).
-fn gpu() -> Option<Device> {
-    static DEVICE: OnceLock<Option<Device>> = OnceLock::new();
+/// The wgpu device, initialised once per process (burn refuses a second initialisation). No adapter is a failure, not a skip: CI
+/// installs Mesa's lavapipe (`cargo xtask setup`), so a missing one is a broken setup.
+fn gpu() -> Device {
+    static DEVICE: OnceLock<Device> = OnceLock::new();
     DEVICE
         .get_or_init(|| match Device::wgpu_options().init_with_setup() {
             Ok((device, setup)) => {
@@ -29,12 +30,12 @@ fn gpu() -> Option<Device> {
                     "wgpu adapter: {} ({:?}, {:?})",
                     info.name, info.backend, info.device_type
                 );
-                Some(device)
+                device
             }
-            Err(e) => {
-                eprintln!("skipped: no wgpu adapter ({e})");
-                None
-            }
+            Err(e) => panic!(
+                "no wgpu adapter ({e}): install a Vulkan driver, e.g. Mesa's lavapipe with \
+                 `cargo xtask setup`"
+            ),
         })
         .clone()
 }
@@ -174,7 +175,7 @@ fn shapes() -> Vec<([usize; 3], usize)> {
 
 #[test]
 fn gpu_matches_cpu_engine() {
-    let Some(device) = gpu() else { return };
+    let device = gpu();
     for (i, (dims, depth)) in shapes().into_iter().enumerate() {
         check_against_cpu(&device, dims, depth, 100 + i as u64);
     }
@@ -191,7 +192,7 @@ fn flex_fallback_matches_cpu_engine() {
 /// Batches cut into launches of one and of four paths give the same numbers.
 #[test]
 fn gpu_chunked_batches_match_cpu_engine() {
-    let Some(device) = gpu() else { return };
+    let device = gpu();
     // A [12, 3] path at depth 3: 39 signature values, 351 values (1404 bytes) of backward scratch.
     // 200 bytes gives one path per launch, 6000 bytes four (forward: one, then the whole batch).
     for budget in [200, 6000] {
@@ -205,7 +206,7 @@ fn gpu_chunked_batches_match_cpu_engine() {
 /// per invocation (it then stops silently): the time loop must be split across dispatches.
 #[test]
 fn gpu_long_paths_match_cpu_engine() {
-    let Some(device) = gpu() else { return };
+    let device = gpu();
     check_against_cpu(&device, [2, 3000, 2], 2, 21);
     check_against_cpu(&device, [1, 300, 3], 5, 22);
 }
@@ -267,9 +268,7 @@ fn check_references(device: &Device) {
 
 #[test]
 fn gpu_matches_reference_vectors() {
-    if let Some(device) = gpu() {
-        check_references(&device);
-    }
+    check_references(&gpu());
 }
 
 #[test]
@@ -282,8 +281,7 @@ fn flex_fallback_matches_reference_vectors() {
 fn non_finite_input_gives_nan() {
     let mut values = random(2 * 5 * 2, 3);
     values[7] = f64::NAN;
-    let mut devices = vec![Device::flex()];
-    devices.extend(gpu());
+    let devices = [Device::flex(), gpu()];
     for device in devices {
         let got = read(signature(tensor3(&values, [2, 5, 2], &device), 2).expect("signature"));
         assert!(got.iter().any(|v| v.is_nan()), "{got:?}");
@@ -311,8 +309,7 @@ fn augmentations_match_cpu() {
     use Augment::{Basepoint, Cumsum, Increments, LeadLag, Time};
     let dims = [3, 6, 2];
     let values = random(3 * 6 * 2, 11);
-    let mut devices = vec![Device::flex()];
-    devices.extend(gpu());
+    let devices = [Device::flex(), gpu()];
     for device in devices {
         for augments in [
             vec![Basepoint],

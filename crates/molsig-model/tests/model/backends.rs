@@ -12,19 +12,21 @@ use burn::optim::{AdamConfig, GradientsParams};
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use molsig_model::model::{Model, ModelConfig, losses};
 
-fn gpu() -> Option<Device> {
-    static DEVICE: OnceLock<Option<Device>> = OnceLock::new();
+/// The wgpu device, initialised once per process. No adapter is a failure, not a skip: CI
+/// installs Mesa's lavapipe (`cargo xtask setup`), so a missing one is a broken setup.
+fn gpu() -> Device {
+    static DEVICE: OnceLock<Device> = OnceLock::new();
     DEVICE
         .get_or_init(|| match Device::wgpu_options().init_with_setup() {
             Ok((device, setup)) => {
                 let info = setup.adapter.get_info();
                 eprintln!("wgpu adapter: {} ({:?})", info.name, info.backend);
-                Some(device)
+                device
             }
-            Err(e) => {
-                eprintln!("skipped: no wgpu adapter ({e})");
-                None
-            }
+            Err(e) => panic!(
+                "no wgpu adapter ({e}): install a Vulkan driver, e.g. Mesa's lavapipe with \
+                 `cargo xtask setup`"
+            ),
         })
         .clone()
 }
@@ -40,7 +42,7 @@ fn close(name: &str, a: &[f32], b: &[f32], tolerance: f32) {
 
 #[test]
 fn every_model_gives_the_same_predictions_on_flex_and_wgpu() {
-    let Some(gpu) = gpu() else { return };
+    let gpu = gpu();
     let cpu = Device::flex();
     let data = dataset(
         graph(),
@@ -104,7 +106,7 @@ fn steps(
 
 #[test]
 fn training_steps_agree_on_flex_and_wgpu() {
-    let Some(gpu) = gpu() else { return };
+    let gpu = gpu();
     let cpu = Device::flex();
     let mut coords = Vec::new();
     for seed in [31, 32] {
