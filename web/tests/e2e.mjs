@@ -160,12 +160,18 @@ await test('uploaded files with a manifest: counts, labels and frames from the f
     assert.match(status.text, /at least two classes/);
   }));
 
+/** A demo file as an upload. */
+const file = (name) => ({ name, mimeType: 'application/octet-stream', buffer: readFileSync(join(dataset, name)) });
+/** A trajectory cut short inside a frame: frame 100 of this file starts at byte 62308, so the cut
+ * leaves 100 complete frames. */
+const cutTrajectory = () => {
+  const whole = file('high_friction_01.xtc');
+  return { ...whole, name: 'high_cut.xtc', buffer: whole.buffer.subarray(0, 62_508) };
+};
+
 await test('a trajectory cut short is read up to its last frame, with the warning on its row', () =>
   withPage(false, async (page) => {
-    const file = (name) => ({ name, mimeType: 'application/octet-stream', buffer: readFileSync(join(dataset, name)) });
-    // Frame 100 of this file starts at byte 62308: the cut leaves 100 complete frames.
-    const cut = { name: 'high_cut.xtc', mimeType: 'application/octet-stream', buffer: readFileSync(join(dataset, 'high_friction_01.xtc')).subarray(0, 62_508) };
-    await page.setInputFiles('#files', [file('peptide.pdb'), file('low_friction_01.xtc'), cut]);
+    await page.setInputFiles('#files', [file('peptide.pdb'), file('low_friction_01.xtc'), cutTrajectory()]);
     await page.waitForFunction(() => document.querySelectorAll('#trajectories tbody tr').length === 2);
     await page.click('#read');
     await page.waitForFunction(() => /samples of|rror/.test(document.querySelector('#data-status')?.textContent ?? ''), null, { timeout: 60_000 });
@@ -184,7 +190,6 @@ await test('malformed and oversized inputs give specific errors; the table and a
   withPage(false, async (page) => {
     const garbage = { name: 'broken.xtc', mimeType: 'application/octet-stream', buffer: Buffer.from('not an xtc file, just text '.repeat(8)) };
     const odd = { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') };
-    const file = (name) => ({ name, mimeType: 'application/octet-stream', buffer: readFileSync(join(dataset, name)) });
     await page.setInputFiles('#files', [file('peptide.pdb'), file('low_friction_01.xtc'), garbage, odd]);
     await page.waitForFunction(() => document.querySelectorAll('#trajectories tbody tr').length === 2);
     const dropped = await statusOf(page, 'data-status');
@@ -361,8 +366,7 @@ await test('save a model, reload the page, load it, predict: the same prediction
     assert.deepEqual(rows(after), rows(before));
     await page.screenshot({ path: join(artifacts, 'predicted.png'), fullPage: true });
     // A trajectory cut short is predicted from its complete frames; its row and the status say so.
-    const cut = { name: 'high_cut.xtc', mimeType: 'application/octet-stream', buffer: readFileSync(join(dataset, 'high_friction_01.xtc')).subarray(0, 62_508) };
-    await page.setInputFiles('#predict-files', [{ name: 'peptide.pdb', mimeType: 'chemical/x-pdb', buffer: readFileSync(join(dataset, 'peptide.pdb')) }, cut]);
+    await page.setInputFiles('#predict-files', [file('peptide.pdb'), cutTrajectory()]);
     await page.click('#predict');
     await page.waitForFunction(() => /^Predicted 1 /.test(document.querySelector('#model-status')?.textContent ?? ''), null, { timeout: 120_000 });
     assert.match(await text(page, '#model-status'), /1 was cut short and predicted from the complete frames/);

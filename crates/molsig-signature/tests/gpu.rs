@@ -18,8 +18,9 @@ use molsig_signature::gpu::{
 };
 use molsig_signature::{Augment, BackwardMode, Error, LogSignature, Paths, Signature};
 
-/// The wgpu device, initialised once per process (burn refuses a second initialisation). No adapter is a failure, not a skip: CI
-/// installs Mesa's lavapipe (`cargo xtask setup`), so a missing one is a broken setup.
+/// The wgpu device, initialised once per process (burn refuses a second initialisation). No
+/// adapter is a failure, not a skip: CI installs Mesa's lavapipe (`cargo xtask setup`), so a
+/// missing one is a broken setup.
 fn gpu() -> Device {
     static DEVICE: OnceLock<Device> = OnceLock::new();
     DEVICE
