@@ -2,8 +2,7 @@
 // CPU backend (wasm) and on WebGPU, measured in the same worker as the app uses, one after the
 // other. When done, #bench-json holds the whole result as JSON and data-done="true", so that a
 // script (web/tests/bench.mjs, run by `cargo xtask bench browser`) can read it.
-import type { BackendInfo, EpochRun, Request, Response, SignatureRun } from './worker/protocol';
-import { type Unsent, WorkerClient } from './app/client';
+import { Molsig, type BackendChoice, type BackendInfo, type EpochRun, type SignatureRun } from 'molsig';
 import { $, el, say } from './app/dom';
 
 /** Signature shapes (batch, points, channels, depth): few channels and deep, many and shallow. */
@@ -38,13 +37,20 @@ interface Result {
 const status = $('status');
 const output = $('bench-json');
 const runButton = $<HTMLButtonElement>('run');
-const client = new WorkerClient((reason) => say(status, `The compute worker stopped (${reason}); a new one was started.`, true));
+/** `?backend=webgpu|cpu` in the address chooses the backend, as on the main page. */
+const engine = Molsig.create({
+  backend: (new URLSearchParams(location.search).get('backend') ?? 'auto') as BackendChoice,
+  onRestart: (reason) => say(status, `The compute engine stopped (${reason}); a new one is starting.`, true),
+});
 let backend: BackendInfo | null = null;
 
-function measurement(r: Response): Measurement {
-  if (r.type === 'signatureRun' || r.type === 'epochRun') return r.run;
-  if (r.type === 'error') return { error: r.message };
-  return { error: `unexpected answer ${r.type}` };
+/** The run's report, or its error as the measurement. */
+async function measurement(run: Promise<SignatureRun | EpochRun>): Promise<Measurement> {
+  try {
+    return await run;
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
 }
 
 const seconds = (m: Measurement) => ('seconds' in m ? m.seconds : null);
@@ -64,11 +70,12 @@ function showRow(c: Case) {
 }
 
 /** Runs one case on the CPU, then on WebGPU (the worker answers an error when it has none). */
-async function measure(what: string, request: (gpu: boolean) => Unsent<Request>): Promise<Case> {
+async function measure(what: string, job: (engine: Molsig, gpu: boolean) => Promise<SignatureRun | EpochRun>): Promise<Case> {
+  const e = await engine;
   say(status, `${what}: CPU…`);
-  const cpu = measurement(await client.call(request(false)));
+  const cpu = await measurement(job(e, false));
   say(status, `${what}: CPU ${cell(cpu)}; WebGPU…`);
-  const gpu = measurement(await client.call(request(true)));
+  const gpu = await measurement(job(e, true));
   const c = { what, cpu, gpu };
   say(status, `${what}: CPU ${cell(cpu)}; WebGPU ${cell(gpu)}`);
   showRow(c);
@@ -85,11 +92,11 @@ async function run() {
     const cases: Case[] = [];
     for (const s of SIGNATURES) {
       cases.push(await measure(`signature, batch ${s.batch}, length ${s.length}, channels ${s.channels}, depth ${s.depth}`,
-        (gpu) => ({ type: 'benchSignature', gpu, ...s, repeats: REPEATS })));
+        (engine, gpu) => engine.benchmarkSignature(gpu, s, REPEATS)));
     }
     const e = EPOCH;
     cases.push(await measure(`training epoch, Deep Signature improved, ${2 * e.perClass} graphs × ${e.nodes} nodes × ${e.frames} frames, ${e.beads} beads, batch 8`,
-      (gpu) => ({ type: 'benchEpoch', gpu, ...e })));
+      (engine, gpu) => engine.benchmarkEpoch(gpu, e)));
     const result: Result = {
       date: new Date().toISOString(),
       userAgent: navigator.userAgent,
@@ -111,13 +118,13 @@ async function run() {
 }
 
 async function start() {
-  const r = await client.call({ type: 'init' });
   const line = $('backend');
-  if (r.type !== 'ready') {
-    say(status, `Could not start the compute worker: ${r.type === 'error' ? r.message : r.type}`, true);
+  try {
+    backend = (await engine).backend;
+  } catch (e) {
+    say(status, `Could not start the compute engine: ${e instanceof Error ? e.message : String(e)}`, true);
     return;
   }
-  backend = r.backend;
   line.textContent = backend.kind === 'WebGPU' ? `WebGPU (${backend.adapter})` : `CPU — ${backend.fallbackReason ?? 'WebGPU not used'}`;
   line.dataset.kind = backend.kind;
   runButton.disabled = false;

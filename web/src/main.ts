@@ -1,17 +1,17 @@
 // The page: collects files and labels, sends jobs to the compute worker, shows progress and
 // results. Data flows one way: table → worker (read, train, predict, explain) → results and
 // viewer. Everything the user entered stays in this page when a job or the worker fails. This
-// file only wires the page's controls to the modules in `app/` and starts the worker; the shared
-// state and the worker client live in `app/state.ts`.
+// file only wires the page's controls to the modules in `app/` and starts the engine; the shared
+// state and the engine (the npm package's `Molsig`) live in `app/state.ts`.
 import { $ } from './app/dom';
 import { droppedFiles } from './app/files';
 import { listenToExports } from './app/exports';
 import { loadModel, predict, saveModel } from './app/models';
-import { buttons, client, input, startWorker } from './app/state';
+import { buttons, engine, input, startEngine } from './app/state';
 import { addFiles, clearTable, describeSystem, forgetLoadedData, labelsFromNames, loadDemo, readTable } from './app/table';
 import { drawCurves } from './app/curves';
 import { cancelTraining, train } from './app/training';
-import type { CrashKind } from './worker/protocol';
+import type { CrashKind } from 'molsig';
 
 /** The drop zone takes files and folders; focused, Enter or Space opens the file chooser. */
 function listenToDropZone() {
@@ -48,11 +48,17 @@ buttons.cancel.addEventListener('click', cancelTraining);
 buttons.save.addEventListener('click', () => void saveModel());
 buttons.predict.addEventListener('click', () => void predict());
 drawCurves();
-void startWorker();
+void startEngine();
 
 // Test hook, only with `?testing` in the address: the e2e tests ask the worker for a real wasm
 // trap, the failure the worker's restart exists for. No control of the page sends it.
 if (new URLSearchParams(location.search).has('testing')) {
-  const crash = (kind: CrashKind, deferred: boolean) => client.call({ type: 'crash', kind, deferred });
+  const crash = async (kind: CrashKind, deferred: boolean) => {
+    try {
+      return await (await engine).crashForTesting(kind, deferred);
+    } catch (e) {
+      return { type: 'error', message: e instanceof Error ? e.message : String(e) }; // no engine started
+    }
+  };
   Object.assign(window, { molsigTest: { crash } });
 }

@@ -554,7 +554,7 @@ on the same machine. Each benchmark owns the text between its `<!-- NAME:start -
 rewrites only that; everything outside the markers is kept.\n";
 
 /// Replaces the `name` section of BENCHMARKS.md with `body` (appending it when absent).
-fn write_section(name: &str, body: &str) -> Result<()> {
+pub(crate) fn write_section(name: &str, body: &str) -> Result<()> {
     let path = root().join("BENCHMARKS.md");
     let doc = match std::fs::read_to_string(&path) {
         Ok(doc) => doc,

@@ -1,8 +1,9 @@
 //! `cargo xtask`: molsig's automation in Rust instead of shell scripts.
 //!
 //! - `setup`: install what is missing (wasm32 target, wasm-bindgen-cli at the lockfile's version,
-//!   trunk, Chromium + `ChromeDriver`, Mesa's lavapipe, npm packages incl. binaryen's wasm-opt)
-//! - `build-web [--optimize]`: build the static site into `dist/`
+//!   Chromium + `ChromeDriver`, Mesa's lavapipe, npm packages incl. binaryen's wasm-opt)
+//! - `package`: build the npm package (web/packages/molsig) and pack it into `target/npm/`
+//! - `build-web`: the package, then the static site on it, into `dist/`
 //! - `serve [--port N]`: setup + build + serve `dist/` on <http://127.0.0.1:8080>
 //! - `test`: every test: native (CPU + wgpu on lavapipe), wasm in headless Chromium, browser
 //!   end-to-end, the `MDAnalysis` comparison, the model against its `NumPy` reference and a
@@ -13,6 +14,7 @@
 
 mod bench;
 mod cmd;
+mod package;
 mod serve;
 mod setup;
 mod test;
@@ -24,7 +26,6 @@ fn main() -> Result<()> {
     let (task, rest) = args
         .split_first()
         .map_or(("help", &[][..]), |(t, r)| (t.as_str(), r));
-    let flag = |name: &str| rest.iter().any(|a| a == name);
     let value = |name: &str| {
         rest.iter()
             .position(|a| a == name)
@@ -33,13 +34,19 @@ fn main() -> Result<()> {
     };
     match task {
         "setup" => setup::all(),
+        "package" => {
+            setup::all()?;
+            let tarball = package::build()?;
+            println!("{}", tarball.display());
+            Ok(())
+        }
         "build-web" => {
             setup::all()?;
-            serve::build_web(flag("--optimize"))
+            serve::build_web()
         }
         "serve" => {
             setup::all()?;
-            serve::build_web(flag("--optimize"))?;
+            serve::build_web()?;
             let port = value("--port").map_or(Ok(8080), |p| p.parse())?;
             serve::serve_forever(port)
         }
@@ -47,7 +54,7 @@ fn main() -> Result<()> {
         "bench" => bench::run_named(rest.first().map(String::as_str)),
         "help" | "--help" | "-h" => {
             println!(
-                "usage: cargo xtask <setup|build-web [--optimize]|serve [--port N]|test|bench [xtc|signature|model|browser]>"
+                "usage: cargo xtask <setup|package|build-web|serve [--port N]|test|bench [xtc|signature|model|browser]>"
             );
             Ok(())
         }

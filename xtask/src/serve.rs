@@ -1,4 +1,4 @@
-//! Building the site with Trunk and serving `dist/` from a small std-only HTTP server, so MIME
+//! Building the site on the npm package and serving `dist/` from a small std-only HTTP server, so MIME
 //! types (wasm needs `application/wasm`) and the Content-Security-Policy are ours to set.
 //!
 //! The server is for development, but it is reachable by anything on this machine: a request's
@@ -18,29 +18,52 @@ use anyhow::{Context, Result};
 use crate::cmd::{command, root, run};
 use csp::{Delivery, policy};
 
-/// Builds `dist/` with a release wasm. `optimize` also runs binaryen's `wasm-opt -Oz` (npm
-/// binaryen; Debian's 108 breaks the module), which shrinks the download but takes minutes.
-pub fn build_web(optimize: bool) -> Result<()> {
-    run(command("trunk").args(["build", "--release"]))?;
-    // wasm-bindgen's declarations of the module (the `Session` class, typed with the types
-    // generated from Rust) are what the site's TypeScript is checked against.
-    std::fs::copy(
-        root().join("dist/molsig-wasm.d.ts"),
-        root().join("web/src/worker/molsig-wasm.d.ts"),
-    )
-    .context("copying the generated dist/molsig-wasm.d.ts")?;
-    if optimize {
-        let wasm = root().join("dist/molsig-wasm_bg.wasm");
-        run(command("wasm-opt")
-            .args([
-                "-Oz",
-                "--enable-bulk-memory",
-                "--enable-reference-types",
-                "--enable-nontrapping-float-to-int",
-            ])
-            .arg(&wasm)
-            .arg("-o")
-            .arg(&wasm))?;
+/// Builds the site into `dist/` on the npm package, as an app would: the page's TypeScript
+/// imports `molsig` (`web/node_modules/molsig`, the package folder) and esbuild bundles it; the
+/// package's worker and wasm sit beside the bundle, where its `new URL(…, import.meta.url)`
+/// finds them. Every path in the pages is relative, so `dist/` can be hosted under any path.
+pub fn build_web() -> Result<()> {
+    let package = crate::package::build()?;
+    eprintln!("xtask> packed {}", package.display());
+    let (web, dist) = (root().join("web"), root().join("dist"));
+    if dist.exists() {
+        std::fs::remove_dir_all(&dist).context("clearing dist/")?;
+    }
+    std::fs::create_dir_all(&dist)?;
+    run(command("npm")
+        .args(["run", "-s", "bundle"])
+        .env("OUT_DIR", &dist)
+        .current_dir(&web))?;
+    let package_dist = crate::package::dir().join("dist");
+    let molstar = web.join("node_modules/molstar/build/viewer");
+    let files = [
+        (package_dist.join("worker.js"), "worker.js"),
+        (package_dist.join("molsig.wasm"), "molsig.wasm"),
+        (molstar.join("molstar.js"), "molstar.js"),
+        (molstar.join("molstar.css"), "molstar.css"),
+        (web.join("index.html"), "index.html"),
+        (web.join("bench.html"), "bench.html"),
+        (web.join("style.css"), "style.css"),
+    ];
+    for (from, to) in files {
+        std::fs::copy(&from, dist.join(to))
+            .with_context(|| format!("copying {}", from.display()))?;
+    }
+    copy_dir(&web.join("demo"), &dist.join("demo"))
+}
+
+/// Copies the folder `from` with everything below it to `to`.
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)
+                .with_context(|| format!("copying {}", entry.path().display()))?;
+        }
     }
     Ok(())
 }

@@ -8,8 +8,6 @@ use anyhow::{Context, Result, bail};
 
 use crate::cmd::{command, has, output, root, run};
 
-/// trunk ≥ 0.22 needs a newer rustc than burn's pinned toolchain; 0.21.14 works.
-const TRUNK_VERSION: &str = "0.21.14";
 /// Mesa's lavapipe Vulkan driver: the GPU of machines without one.
 const LAVAPIPE_ICD: &str = "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json";
 
@@ -18,7 +16,6 @@ pub fn all() -> Result<()> {
     system_packages()?;
     wasm_target()?;
     wasm_bindgen_cli()?;
-    trunk()?;
     npm_packages()
 }
 
@@ -72,14 +69,6 @@ fn wasm_bindgen_cli() -> Result<()> {
     }
     // Not --locked: its lockfile names a webpki-roots release the registry index lacks.
     run(command("cargo").args(["install", "wasm-bindgen-cli", "--version", &version]))
-}
-
-fn trunk() -> Result<()> {
-    let have = output(command("trunk").arg("--version")).unwrap_or_default();
-    if have.split_whitespace().nth(1) == Some(TRUNK_VERSION) {
-        return Ok(());
-    }
-    run(command("cargo").args(["install", "--locked", "trunk", "--version", TRUNK_VERSION]))
 }
 
 fn npm_packages() -> Result<()> {

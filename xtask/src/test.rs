@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::{Result, bail};
 
 use crate::cmd::{command, root, run, target_dir};
-use crate::{serve, setup};
+use crate::{package, serve, setup};
 
 /// A named test step.
 type Step = (&'static str, fn() -> Result<()>);
@@ -21,7 +21,10 @@ pub fn all() -> Result<()> {
         ("native tests (CPU + wgpu on lavapipe)", native),
         ("lints (clippy -D warnings, native and wasm32)", lints),
         ("wasm tests in headless Chromium (worker, WebGPU)", wasm),
-        ("site build + TypeScript typecheck", site),
+        (
+            "npm package + site build (sizes, typecheck, API docs, Node tests)",
+            site,
+        ),
         ("browser end-to-end (Playwright, WebGPU on and off)", e2e),
         ("molsig-io against MDAnalysis", mdanalysis),
         ("model against NumPy (reference preset)", reference_numpy),
@@ -120,12 +123,23 @@ fn wasm() -> Result<()> {
         .env("WASM_BINDGEN_TEST_TIMEOUT", "600"))
 }
 
+/// The package and the site on it; the wasm sizes against their budgets (recorded in
+/// BENCHMARKS.md), the site's typecheck against the package's declarations, the API reference
+/// (typedoc, warnings are errors), and the package's Node tests (`molsig/signature` against the
+/// reference vectors, `molsig/node` on the demo).
 fn site() -> Result<()> {
-    // The build writes the wasm module's generated declarations, which the typecheck reads.
-    serve::build_web(false)?;
+    serve::build_web()?;
+    let sizes = package::sizes()?;
+    crate::bench::write_section("package", &package::size_table(&sizes))?;
+    package::check_budgets(&sizes)?;
     run(command("npm")
         .args(["run", "-s", "check"])
-        .current_dir(root().join("web")))
+        .current_dir(root().join("web")))?;
+    run(command("typedoc").current_dir(package::dir()))?;
+    run(command("node")
+        .args(["--test", "--test-concurrency=1"])
+        .arg("tests/")
+        .current_dir(package::dir()))
 }
 
 fn e2e() -> Result<()> {

@@ -1,8 +1,7 @@
 // The export buttons: predictions as CSV, metrics and settings as JSON, the shown trajectory's
 // bead assignments (CSV) and features (JSON), the training curves and the molecule viewer as PNG.
 // Everything is built in the page from results it already holds and offered as a download.
-import type { Explanation } from '../worker/protocol';
-import { viewerPng } from '../viewer/molstar';
+import type { Explanation } from 'molsig';
 import { $, download, el, say } from './dom';
 import { assignmentsCsv, predictionsCsv } from './results';
 import { modelStatus, panel, state } from './state';
@@ -52,7 +51,7 @@ function exportCharts(): void {
 }
 
 function exportViewer(): void {
-  void viewerPng().then((png) => download(png, 'molecule.png'), (e) => say(modelStatus, `No image: ${String(e)}`, true));
+  void panel.png().then((png) => download(png, 'molecule.png'), (e) => say(modelStatus, `No image: ${String(e)}`, true));
 }
 
 /** Connects each export button to its export. */

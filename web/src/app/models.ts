@@ -3,12 +3,12 @@
 // predictions table, and one trajectory explained on the molecule panel. Training shows its
 // results through here too, so this module imports only the shared state, never the table or
 // training modules (which import it).
-import type { CheckpointHeader, TrajectoryPrediction } from '../worker/protocol';
+import type { CheckpointHeader, TrajectoryPrediction } from 'molsig';
 import { $, bytes, download, say } from './dom';
 import { drawCurves } from './curves';
 import { kindOf } from './files';
 import { showConfusion, showMetrics, showPredictions } from './results';
-import { client, exportButtons, failed, input, modelStatus, panel, setBusy, state } from './state';
+import { attempt, exportButtons, input, modelStatus, panel, setBusy, state } from './state';
 
 /** Which results the worker explains from: the training run's, or the last prediction's. */
 export type Source = 'training' | 'new';
@@ -33,10 +33,10 @@ export function showResults(predictions: TrajectoryPrediction[], classes: string
 
 /** Asks the worker to explain `p` and shows it on the molecule. */
 export async function explain(source: Source, p: TrajectoryPrediction) {
-  const r = await client.call({ type: 'explain', source, index: p.trajectory });
-  if (failed(r, modelStatus, `${p.name} could not be explained`) || r.type !== 'explanation') return;
+  const explanation = await attempt((e) => e.explain(source, p.trajectory), modelStatus, `${p.name} could not be explained`);
+  if (!explanation) return;
   try {
-    await panel.show(r.explanation);
+    await panel.show(explanation);
   } catch (e) {
     say(modelStatus, `The viewer failed: ${String(e)}`, true);
   }
@@ -44,23 +44,23 @@ export async function explain(source: Source, p: TrajectoryPrediction) {
 
 export async function saveModel() {
   setBusy(true);
-  const r = await client.call({ type: 'save' });
+  const saved = await attempt((e) => e.saveModel(), modelStatus, 'The model could not be saved');
   setBusy(false);
-  if (failed(r, modelStatus, 'The model could not be saved') || r.type !== 'saved') return;
-  download(new Blob([r.bytes as BlobPart], { type: 'application/octet-stream' }), `${$<HTMLSelectElement>('model').value}.molsig`);
-  say(modelStatus, `Saved the model (${bytes(r.bytes.byteLength)}).`);
+  if (!saved) return;
+  download(new Blob([saved as BlobPart], { type: 'application/octet-stream' }), `${$<HTMLSelectElement>('model').value}.molsig`);
+  say(modelStatus, `Saved the model (${bytes(saved.byteLength)}).`);
 }
 
 export async function loadModel(file: File) {
   setBusy(true);
-  const r = await client.call({ type: 'loadModel', file });
-  if (r.type === 'model') showModel(r.info);
+  const info = await attempt((e) => e.loadModel(file), modelStatus, 'The model could not be loaded');
+  if (info) showModel(info);
   setBusy(false);
-  if (failed(r, modelStatus, 'The model could not be loaded') || r.type !== 'model') return;
-  const m = r.info.model;
+  if (!info) return;
+  const m = info.model;
   const preset = m.kind === 'deep_signature' ? ` (${m.preset})` : '';
-  const record = r.info.history.length ? `, trained ${r.info.history.length} epochs` : ' (no training record: an older model file)';
-  say(modelStatus, `Loaded ${file.name}: ${m.kind}${preset}, classes ${r.info.classes.join(', ')}, ${r.info.input.selection} atoms (${r.info.atoms}), ${r.info.input.frames}-frame samples${record}. Choose trajectories to predict.`);
+  const record = info.history.length ? `, trained ${info.history.length} epochs` : ' (no training record: an older model file)';
+  say(modelStatus, `Loaded ${file.name}: ${m.kind}${preset}, classes ${info.classes.join(', ')}, ${info.input.selection} atoms (${info.atoms}), ${info.input.frames}-frame samples${record}. Choose trajectories to predict.`);
 }
 
 /** Predicts the chosen trajectories (labels from the table where a row matches by name). */
@@ -75,15 +75,15 @@ export async function predict() {
   setBusy(true);
   say(modelStatus, `Predicting ${files.length} trajectories…`);
   const labels = files.map((f) => state.rows.find((r) => r.file.name === f.name)?.label ?? '');
-  const r = await client.call({ type: 'predict', data: { topology, files, labels, groups: files.map(() => '') } });
+  const predictions = await attempt((e) => e.predict({ topology, files, labels }), modelStatus, 'Prediction failed');
   setBusy(false);
-  if (failed(r, modelStatus, 'Prediction failed') || r.type !== 'predictions') return;
-  const seen = r.predictions.trajectories.filter((p) => p.seenInTraining !== null).map((p) => p.name);
+  if (!predictions) return;
+  const seen = predictions.trajectories.filter((p) => p.seenInTraining !== null).map((p) => p.name);
   const note = seen.length ? ` ${seen.length} of them were in the model's training data (same size and content): ${seen.slice(0, 3).join(', ')}${seen.length > 3 ? ', …' : ''}.` : '';
-  const cut = r.predictions.trajectories.filter((p) => p.warning).length;
+  const cut = predictions.trajectories.filter((p) => p.warning).length;
   const cutNote = cut ? ` ⚠ ${cut} ${cut === 1 ? 'was' : 'were'} cut short and predicted from the complete frames (see the table).` : '';
-  say(modelStatus, `Predicted ${r.predictions.trajectories.length} trajectories.${note}${cutNote}`, seen.length > 0 || cut > 0);
-  showResults(r.predictions.trajectories, r.predictions.classes, 'new');
-  const first = r.predictions.trajectories[0];
+  say(modelStatus, `Predicted ${predictions.trajectories.length} trajectories.${note}${cutNote}`, seen.length > 0 || cut > 0);
+  showResults(predictions.trajectories, predictions.classes, 'new');
+  const first = predictions.trajectories[0];
   if (first) await explain('new', first);
 }

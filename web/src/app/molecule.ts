@@ -1,62 +1,11 @@
 // Section 5: one trajectory explained on the molecule — Mol* coloured by bead membership or
 // attribution, with a legend, the beads' paths with a frame slider and playback, and the
 // bead–bead coupling matrix.
-import type { Explanation } from '../worker/protocol';
-import { showStructure, colourAtoms, showBeadPaths, setBeadFrame } from '../viewer/molstar';
+import type { Explanation } from 'molsig';
+import { MoleculeViewer, beadColour, css, diverging, dominantBeads, fade, pointColours, relativeBeads, type ColourMode } from 'molsig/viewer';
 import { $, el } from './dom';
-import { beadColour, css, diverging, fade } from './palette';
 
-type Mode = 'beads' | 'relative' | 'attribution';
-
-/** The dominant bead of each point and how strongly it belongs (0 = uniform, 1 = only this bead). */
-export function dominantBeads(e: Explanation): { bead: number; strength: number }[] {
-  const m = e.beads;
-  return Array.from({ length: e.points }, (_, i) => {
-    const row = e.assignments.slice(i * m, (i + 1) * m);
-    let bead = 0;
-    row.forEach((v, b) => {
-      if (v > (row[bead] ?? 0)) bead = b;
-    });
-    const uniform = 1 / m;
-    return { bead, strength: Math.max(0, ((row[bead] ?? 0) - uniform) / (1 - uniform)) };
-  });
-}
-
-/** Each point's bead by membership relative to that bead's mean over the points (z-score):
- * near-uniform memberships still show which atoms each bead leans on. */
-export function relativeBeads(e: Explanation): { bead: number; strength: number }[] {
-  const m = e.beads;
-  const n = e.points;
-  const q = (i: number, b: number) => e.assignments[i * m + b] ?? 0;
-  const stats = Array.from({ length: m }, (_, b) => {
-    let mean = 0;
-    for (let i = 0; i < n; i += 1) mean += q(i, b) / n;
-    let variance = 0;
-    for (let i = 0; i < n; i += 1) variance += (q(i, b) - mean) ** 2 / n;
-    return { mean, sd: Math.sqrt(variance) || 1 };
-  });
-  return Array.from({ length: n }, (_, i) => {
-    let bead = 0;
-    let best = -Infinity;
-    stats.forEach(({ mean, sd }, b) => {
-      const z = (q(i, b) - mean) / sd;
-      if (z > best) [bead, best] = [b, z];
-    });
-    // z = 2 (two standard deviations above the bead's mean) is full colour.
-    return { bead, strength: Math.max(0, Math.min(1, best / 2)) };
-  });
-}
-
-/** A bead's colour faded by strength; a floor of 0.2 keeps weak members visible on white. */
-const shade = ({ bead, strength }: { bead: number; strength: number }) => fade(beadColour(bead), 0.2 + 0.8 * strength);
-
-/** Per-point colours for `mode`; points with no beads (baselines) fall back to attribution. */
-export function pointColours(e: Explanation, mode: Mode): number[] {
-  if (mode === 'relative' && e.beads > 0) return relativeBeads(e).map(shade);
-  if (mode === 'beads' && e.beads > 0) return dominantBeads(e).map(shade);
-  const top = Math.max(1e-12, ...e.attributions.map(Math.abs));
-  return e.attributions.map((a) => diverging(a / top));
-}
+type Mode = ColourMode;
 
 function legend(e: Explanation, mode: Mode): HTMLElement[] {
   const swatch = (colour: number) => {
@@ -116,6 +65,8 @@ export class MoleculePanel {
   private readonly slider = $<HTMLInputElement>('frame');
   private readonly play = $<HTMLButtonElement>('play');
   private readonly mode = $<HTMLSelectElement>('colour-mode');
+  /** Mol* starts on first use: it is heavy, and the page is usable before. */
+  private viewerInstance?: MoleculeViewer;
 
   constructor() {
     this.mode.addEventListener('change', () => void this.recolour());
@@ -127,15 +78,31 @@ export class MoleculePanel {
     return this.current;
   }
 
+  private get viewer(): MoleculeViewer {
+    this.viewerInstance ??= MoleculeViewer.create($('viewer'));
+    return this.viewerInstance;
+  }
+
+  /** Shows a structure (PDB text) with no explanation, as the data's first frame. */
+  showStructure(pdb: string, label: string): Promise<void> {
+    return this.viewer.showStructure(pdb, label);
+  }
+
+  /** A PNG of the 3D view. */
+  png(): Promise<Blob> {
+    if (!this.viewerInstance) return Promise.reject(new Error('no molecule shown yet'));
+    return this.viewerInstance.png();
+  }
+
   async show(e: Explanation): Promise<void> {
     this.stop();
     this.current = e;
     $('explained').textContent = `— ${e.name}`;
     $('explain-warning').textContent = e.warning ? `${e.warning} “Relative membership” colouring still shows which atoms each bead leans on.` : '';
-    await showStructure($('viewer'), e.pdb, e.name);
+    await this.viewer.showStructure(e.pdb, e.name);
     await this.recolour();
     if (e.beads > 0) {
-      await showBeadPaths(new Float32Array(e.beadPositions), e.frames, e.beads, Array.from({ length: e.beads }, (_, b) => beadColour(b)));
+      await this.viewer.showBeadPaths(new Float32Array(e.beadPositions), e.frames, e.beads, Array.from({ length: e.beads }, (_, b) => beadColour(b)));
       this.slider.max = String(e.frames - 1);
       this.slider.value = '0';
       this.slider.disabled = this.play.disabled = false;
@@ -152,7 +119,7 @@ export class MoleculePanel {
     if (!e) return;
     const mode = this.mode.value as Mode;
     const colours = pointColours(e, mode);
-    await colourAtoms(colours, mode === 'attribution' ? 'attribution' : 'bead membership');
+    await this.viewer.colourAtoms(colours, mode === 'attribution' ? 'attribution' : 'bead membership');
     const list = $('legend');
     list.replaceChildren(...legend(e, mode));
     list.dataset.mode = mode;
@@ -162,7 +129,7 @@ export class MoleculePanel {
     const e = this.current;
     if (!e) return;
     $('frame-label').textContent = `frame ${e.firstFrame + t + 1} (${t + 1} of ${e.frames} in the sample)`;
-    await setBeadFrame(t);
+    await this.viewer.setBeadFrame(t);
   }
 
   private toggle(): void {

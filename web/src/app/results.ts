@@ -1,5 +1,5 @@
 // Held-out metrics, the confusion matrix, per-trajectory predictions, and their exports.
-import type { CheckpointHeader, Metrics, TrajectoryPrediction, Explanation } from '../worker/protocol';
+import type { CheckpointHeader, Metrics, TrajectoryPrediction, Explanation } from 'molsig';
 import { el, warningRow } from './dom';
 
 const pct = (v: number) => `${(100 * v).toFixed(1)} %`;

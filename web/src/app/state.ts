@@ -1,9 +1,8 @@
 // What the page's modules share: the user's files, labels and results (kept across worker
-// restarts), the status lines and buttons, the molecule panel, and the one worker client with
-// its start-up and error handling. Every other page module imports this one and none of them
+// restarts), the status lines and buttons, the molecule panel, and the one engine (the npm
+// package's `Molsig`) with its start-up and error handling. Every other page module imports this one and none of them
 // imports each other in a circle, so the state lives here and nowhere else.
-import type { BackendInfo, CheckpointHeader, EpochReport, Response, TrajectoryPrediction } from '../worker/protocol';
-import { WorkerClient } from './client';
+import { Molsig, MolsigError, type BackendChoice, type BackendInfo, type CheckpointHeader, type CrashKind, type EpochReport, type TrajectoryPrediction } from 'molsig';
 import { $, el, say } from './dom';
 import type { Row } from './files';
 import { MoleculePanel } from './molecule';
@@ -55,35 +54,19 @@ function sayEngine(status: 'restarting' | 'restarted' | 'failed', text: string) 
   say(engineStatus, text, true);
 }
 
-export const client = new WorkerClient(
-  (reason, delayMs) => {
-    lastCrash = reason;
-    state.loadedKey = null;
-    state.hasModel = false;
-    setBusy(false);
-    sayEngine('restarting', `The compute engine crashed (${reason}). Starting a new one in ${(delayMs / 1000).toFixed(1)} s; your files and labels are kept.`);
-    void startWorker();
-  },
-  (reason, crashes) => {
-    state.loadedKey = null;
-    state.hasModel = false;
-    state.engineFailed = true;
-    setBusy(false);
-    $('backend').textContent = 'stopped (the compute engine keeps failing)';
-    sayEngine('failed', `The compute engine keeps failing: it crashed ${crashes} times within a minute (last: ${reason}). Your files and labels are still here; reload the page to try again.`);
-  },
-);
-
 /** The form's input with `id`, and its value as a number. */
 export const input = (id: string) => $<HTMLInputElement>(id);
 export const numberOf = (id: string) => Number(input(id).value);
 
-/** Reports an error answer on `target`. Only reports: a crashed worker is the client's to
- * restart, on the worker's explicit fatal answer. */
-export function failed(r: Response, target: HTMLElement, what: string): r is Extract<Response, { type: 'error' }> {
-  if (r.type !== 'error') return false;
-  say(target, `${what}: ${r.message}`, true);
-  return true;
+/** Runs `job` on the engine; on failure says `what: the engine's message` on `target` and gives
+ * undefined. Only reports: a crashed engine restarts itself (see `startEngine`). */
+export async function attempt<T>(job: (engine: Molsig) => Promise<T>, target: HTMLElement, what: string): Promise<T | undefined> {
+  try {
+    return await job(await engine);
+  } catch (e) {
+    say(target, `${what}: ${e instanceof MolsigError || e instanceof Error ? e.message : String(e)}`, true);
+    return undefined;
+  }
 }
 
 /** Records whether a job runs and enables the buttons that make sense now. */
@@ -99,18 +82,60 @@ export function setBusy(busy: boolean) {
   input('model-file').disabled = state.engineFailed;
 }
 
+/** The backend line; passed over a software adapter, the page says how to choose it anyway. */
 function describeBackend(b: BackendInfo): string {
-  return b.kind === 'WebGPU' ? `WebGPU (${b.adapter})` : `CPU — ${b.fallbackReason ?? 'WebGPU not used'}`;
+  if (b.kind === 'WebGPU') return `WebGPU (${b.adapter})`;
+  const reason = b.fallbackReason ?? 'WebGPU not used';
+  return `CPU — ${reason}${/software renderer/.test(reason) ? ' (add ?backend=webgpu to the address)' : ''}`;
 }
 
-/** Initialises the worker (on page load and after each restart) and shows its backend. */
-export async function startWorker() {
-  const r = await client.call({ type: 'init' });
-  if (failed(r, dataStatus, 'Could not start the compute worker') || r.type !== 'ready') return;
+function showBackend(b: BackendInfo): void {
   const backend = $('backend');
-  backend.textContent = describeBackend(r.backend);
-  backend.dataset.kind = r.backend.kind;
+  backend.textContent = describeBackend(b);
+  backend.dataset.kind = b.kind;
+}
+
+const query = new URLSearchParams(location.search);
+
+/** The engine, started once with the page: `?backend=webgpu|cpu` in the address chooses the
+ * backend; `?crashOnInit=panic` (tests only) makes every new engine trap as it starts. */
+export const engine: Promise<Molsig> = Molsig.create({
+  backend: (query.get('backend') ?? 'auto') as BackendChoice,
+  crashOnInit: (query.get('crashOnInit') ?? undefined) as CrashKind | undefined,
+  onLoadProgress: (loaded, total) => {
+    $('backend').textContent = `starting… (downloading the engine: ${Math.round(loaded / 1e6)} of ${Math.round(total / 1e6)} MB)`;
+  },
+  onRestart: (reason, delayMs) => {
+    lastCrash = reason;
+    state.loadedKey = null;
+    state.hasModel = false;
+    setBusy(false);
+    sayEngine('restarting', `The compute engine crashed (${reason}). Starting a new one in ${(delayMs / 1000).toFixed(1)} s; your files and labels are kept.`);
+  },
+  onRestarted: (b) => {
+    showBackend(b);
+    sayEngine('restarted', `The compute engine crashed (${lastCrash}) and was restarted. Your files and labels are kept; read the data and train or load a model again.`);
+    setBusy(state.busy);
+  },
+  onGiveUp: (reason, crashes) => {
+    state.loadedKey = null;
+    state.hasModel = false;
+    state.engineFailed = true;
+    setBusy(false);
+    $('backend').textContent = 'stopped (the compute engine keeps failing)';
+    sayEngine('failed', `The compute engine keeps failing: it crashed ${crashes} times within a minute (last: ${reason}). Your files and labels are still here; reload the page to try again.`);
+  },
+});
+
+/** Shows the engine's backend once it is ready, or why it could not start. */
+export async function startEngine(): Promise<void> {
+  try {
+    showBackend((await engine).backend);
+  } catch (e) {
+    say(dataStatus, `Could not start the compute engine: ${e instanceof Error ? e.message : String(e)}`, true);
+    $('backend').textContent = 'not started';
+    return;
+  }
   if (!state.busy && dataStatus.textContent?.startsWith('Starting')) say(dataStatus, 'Ready: load the demo dataset or drop your files.');
-  if (lastCrash) sayEngine('restarted', `The compute engine crashed (${lastCrash}) and was restarted. Your files and labels are kept; read the data and train or load a model again.`);
   setBusy(state.busy);
 }

@@ -2,12 +2,11 @@
 // counts under it, adding dropped or chosen files and a manifest's labels, the demo dataset, and
 // reading the table into the worker. `readData` is the one way training gets its data: it skips
 // the read when the worker already holds exactly this table with these settings.
-import type { DataOptions, ManifestEntry, Trajectories } from '../worker/protocol';
-import { showStructure } from '../viewer/molstar';
+import type { DataOptions, ManifestEntry, Trajectories } from 'molsig';
 import { $, bytes, el, say, warningRow } from './dom';
 import { kindOf, labelFromName } from './files';
 import { loadModel } from './models';
-import { client, dataStatus, failed, input, numberOf, panel, setBusy, state } from './state';
+import { attempt, dataStatus, input, numberOf, panel, setBusy, state } from './state';
 
 /** Models whose configuration records alignment; the others must be trained on unaligned frames. */
 const ALIGNING_MODELS = ['improved', 'reference', 'graph-lstm'];
@@ -97,9 +96,9 @@ export async function addFiles(files: File[]) {
   state.rows.sort((a, b) => a.file.name.localeCompare(b.file.name, undefined, { numeric: true }));
   state.loadedKey = null;
   for (const file of manifests ?? []) {
-    const r = await client.call({ type: 'manifest', file });
-    if (failed(r, dataStatus, 'Manifest not read')) return renderTable();
-    if (r.type === 'manifest') notes.push(applyManifest(r.entries, file.name));
+    const entries = await attempt((e) => e.parseManifest(file), dataStatus, 'Manifest not read');
+    if (!entries) return renderTable();
+    notes.push(applyManifest(entries, file.name));
   }
   if (unknown?.length) {
     notes.push(`Ignored ${unknown.length} unsupported file(s): ${unknown.slice(0, 5).map((f) => f.name).join(', ')} (expected .pdb, .gro, .xtc, .csv, .json, .molsig).`);
@@ -116,15 +115,14 @@ export async function describeSystem() {
   const topology = state.topology;
   if (!topology) return;
   const selection = dataOptions().selection;
-  const r = await client.call({ type: 'inspect', topology, selection });
-  if (failed(r, dataStatus, `${topology.name} could not be read`) || r.type !== 'inspection') {
+  const x = await attempt((e) => e.inspect(topology, selection), dataStatus, `${topology.name} could not be read`);
+  if (!x) {
     $('system').textContent = '';
     return;
   }
-  const x = r.result;
   $('system').textContent = `— ${x.atoms} atoms, ${x.residues} residues, ${x.bonds} bonds; selection ${x.selection}: ${x.selected} atoms, ${x.selectedBonds} bonds`;
   $('warnings').replaceChildren(...x.warnings.map((w) => el('li', {}, w)));
-  if (!panel.explanation) await showStructure($('viewer'), x.firstFramePdb, topology.name).catch(() => undefined);
+  if (!panel.explanation) await panel.showStructure(x.firstFramePdb, topology.name).catch(() => undefined);
 }
 
 /** Replaces the table with the bundled demo dataset and its manifest's labels. */
@@ -189,9 +187,9 @@ export async function readData(target: HTMLElement): Promise<boolean> {
   if (!data) { say(target, 'Add a topology (PDB or GRO) first.', true); return false; }
   if (state.loadedKey === key()) return true;
   say(target, `Reading ${state.rows.length} trajectories…`);
-  const r = await client.call({ type: 'load', data, options: dataOptions(), batchSize: numberOf('batch') });
-  if (failed(r, target, 'The data could not be used') || r.type !== 'dataset') return false;
-  r.summary.plan.trajectories.forEach((t, i) => {
+  const summary = await attempt((e) => e.load(data, dataOptions(), numberOf('batch')), target, 'The data could not be used');
+  if (!summary) return false;
+  summary.plan.trajectories.forEach((t, i) => {
     const row = state.rows[i];
     if (!row) return;
     row.frames = t.frames;
@@ -202,9 +200,9 @@ export async function readData(target: HTMLElement): Promise<boolean> {
   renderTable();
   state.loadedKey = key();
   if (target !== dataStatus) say(target, '');
-  const cut = r.summary.plan.trajectories.filter((t) => t.warning).length;
+  const cut = summary.plan.trajectories.filter((t) => t.warning).length;
   const cutNote = cut ? ` ⚠ ${cut} ${cut === 1 ? 'trajectory was' : 'trajectories were'} cut short and read up to the last complete frame (see the table).` : '';
-  say(dataStatus, `${r.summary.samples} samples of ${dataOptions().frames} frames from ${state.rows.length} trajectories; ${r.summary.plan.points} atoms per frame; classes ${r.summary.classes.join(', ') || 'none yet (no labels)'}; about ${bytes(r.summary.plan.dataBytes)} in memory.${cutNote}`);
+  say(dataStatus, `${summary.samples} samples of ${dataOptions().frames} frames from ${state.rows.length} trajectories; ${summary.plan.points} atoms per frame; classes ${summary.classes.join(', ') || 'none yet (no labels)'}; about ${bytes(summary.plan.dataBytes)} in memory.${cutNote}`);
   return true;
 }
 

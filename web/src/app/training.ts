@@ -2,11 +2,11 @@
 // line and live loss/accuracy curves, cancelling it, and what it ends with — held-out metrics,
 // the confusion matrix, per-trajectory predictions, and the first test trajectory explained.
 // The data itself comes from the table module's `readData`.
-import type { TrainEvent, TrainRequest } from '../worker/protocol';
+import { MolsigError, type TrainEvent, type TrainRequest } from 'molsig';
 import { drawCurves } from './curves';
 import { $, duration, say } from './dom';
 import { explain, showModel, showResults } from './models';
-import { client, failed, numberOf, setBusy, state, trainStatus } from './state';
+import { engine, numberOf, setBusy, state, trainStatus } from './state';
 import { readData } from './table';
 
 /** The model and optimisation settings, from the form. */
@@ -51,18 +51,21 @@ export async function train() {
     drawCurves();
     const request = trainRequest();
     $<HTMLProgressElement>('progress').value = 0;
-    const r = await client.call({ type: 'train', request }, onProgress(performance.now(), request.epochs ?? 0));
-    if (r.type === 'error' && /cancel/i.test(r.message)) {
-      say(trainStatus, `Training cancelled after ${state.history.length} epoch(s). Your data and settings are kept.`);
+    let summary;
+    try {
+      summary = await (await engine).train(request, { onProgress: onProgress(performance.now(), request.epochs ?? 0) });
+    } catch (e) {
+      const message = e instanceof MolsigError || e instanceof Error ? e.message : String(e);
+      if (/cancel/i.test(message)) say(trainStatus, `Training cancelled after ${state.history.length} epoch(s). Your data and settings are kept.`);
+      else say(trainStatus, `Training failed: ${message}`, true);
       return;
     }
-    if (failed(r, trainStatus, 'Training failed') || r.type !== 'trained') return;
     $<HTMLProgressElement>('progress').value = 1;
-    const header = r.summary.model;
+    const header = summary.model;
     showModel(header);
     const m = header.test_metrics;
     say(trainStatus, `Trained: ${header.history.length} epochs, kept epoch ${header.selected_epoch}${m ? `; test accuracy ${(100 * m.accuracy).toFixed(1)} %` : ''}.`);
-    const predictions = r.summary.predictions;
+    const predictions = summary.predictions;
     showResults(predictions.trajectories, predictions.classes, 'training');
     const first = predictions.trajectories.find((p) => p.part === 'test') ?? predictions.trajectories[0];
     if (first) await explain('training', first);
@@ -73,6 +76,6 @@ export async function train() {
 
 /** Asks the worker to stop after the current batch (sent at once, not queued behind training). */
 export function cancelTraining() {
-  client.send({ type: 'cancel' });
+  void engine.then((e) => e.cancel());
   say(trainStatus, 'Cancelling after this batch…');
 }

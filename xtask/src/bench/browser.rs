@@ -1,6 +1,6 @@
 //! The browser benchmark (section `browser` of BENCHMARKS.md): the site's benchmark page
 //! (`web/bench.html`, `web/src/bench.ts`) in headless Chromium, in one run:
-//! 1. `setup::all()` and `serve::build_web(false)`: the site as users get it, into `dist/`;
+//! 1. `setup::all()` and `serve::build_web()`: the site as users get it, into `dist/`;
 //! 2. `dist/` served on a free port; `web/tests/bench.mjs` opens `bench.html` with
 //!    `--enable-unsafe-webgpu`, clicks "Run benchmark" and prints the page's JSON, flattened;
 //! 3. the page measures signature throughput and one training epoch, each on burn's CPU backend
@@ -25,7 +25,7 @@ pub fn measure() -> Result<()> {
     let load_before = load_average();
     setup::all()?;
     eprintln!("\n=== browser: building the site");
-    serve::build_web(false)?;
+    serve::build_web()?;
     let listener = TcpListener::bind("127.0.0.1:0")?;
     let port = listener.local_addr()?.port();
     let dist = root().join("dist");

@@ -1,10 +1,10 @@
-// The page's side of the worker protocol: numbered requests, progress callbacks, and a fresh
+// The app's side of the worker protocol: numbered requests, progress callbacks, and a fresh
 // worker when the old one dies. Only the worker's explicit `fatal` answer (its wasm instance is
 // poisoned: a panic, a trap, a stack overflow) or `worker.onerror` (an uncaught error, or the
 // script failed to load) restarts it — never the text of an error. Restarts wait a growing
 // backoff and stop after a cap, so a worker that crashes as it starts cannot loop. Whatever the
-// page holds — files, labels, results — survives; only state inside the worker is lost.
-import type { Request, Response, TrainEvent } from '../worker/protocol';
+// app holds — files, labels, results — survives; only state inside the worker is lost.
+import type { Request, Response } from './protocol';
 
 /** A request before the id is assigned (Omit distributed over the union). */
 export type Unsent<T> = T extends unknown ? Omit<T, 'id'> : never;
@@ -14,9 +14,12 @@ export type Unsent<T> = T extends unknown ? Omit<T, 'id'> : never;
 export const RESTART_BACKOFF_MS = [500, 2000, 8000];
 const CRASH_WINDOW_MS = 60_000;
 
+/** The messages a request receives before its answer. */
+export type Progress = Extract<Response, { type: 'progress' | 'loading' }>;
+
 interface Pending {
   resolve: (r: Response) => void;
-  progress?: (event: TrainEvent) => void;
+  progress?: (message: Progress) => void;
 }
 
 export class WorkerClient {
@@ -36,6 +39,7 @@ export class WorkerClient {
    * meanwhile wait for it); `onGiveUp` hears that it crashed too often and no worker will start.
    */
   constructor(
+    private readonly makeWorker: () => Worker,
     private readonly onRestart: (reason: string, delayMs: number) => void,
     private readonly onGiveUp: (reason: string, crashes: number) => void = () => {},
   ) {
@@ -43,16 +47,15 @@ export class WorkerClient {
   }
 
   private start(): Worker {
-    // The page's query (`?backend=webgpu|cpu`) reaches the worker, which picks the device.
-    const w = new Worker(new URL(`./worker.js${location.search}`, import.meta.url), { type: 'module' });
+    const w = this.makeWorker();
     w.onmessage = (event: MessageEvent<Response>) => {
       if (w !== this.worker) return; // a late message from a replaced worker
       const r = event.data;
       if (r.type === 'fatal') return this.crashed(r.message, r.id);
       const p = this.pending.get(r.id);
       if (!p) return;
-      if (r.type === 'progress') {
-        p.progress?.(r.event);
+      if (r.type === 'progress' || r.type === 'loading') {
+        p.progress?.(r);
         return;
       }
       this.pending.delete(r.id);
@@ -88,12 +91,12 @@ export class WorkerClient {
       this.onGiveUp(reason, this.crashes.length);
       return;
     }
-    setTimeout(() => { this.worker = this.start(); }, delay);
+    setTimeout(() => { if (this.gaveUp === null) this.worker = this.start(); }, delay);
     this.onRestart(reason, delay);
   }
 
-  /** Sends `request`; `progress` sees training events until the answer arrives. */
-  call(request: Unsent<Request>, progress?: (event: TrainEvent) => void): Promise<Response> {
+  /** Sends `request`; `progress` sees its progress messages until the answer arrives. */
+  call(request: Unsent<Request>, progress?: (message: Progress) => void): Promise<Response> {
     const id = this.nextId++;
     if (this.gaveUp !== null) {
       const message = `The compute engine keeps failing (last: ${this.gaveUp}); reload the page to try again.`;
@@ -111,5 +114,14 @@ export class WorkerClient {
    * while no worker runs, as there is nothing to cancel then. */
   send(request: Unsent<Request>): void {
     this.worker?.postMessage({ ...request, id: this.nextId++ });
+  }
+
+  /** Stops the worker for good; pending requests are answered with an error. */
+  terminate(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    this.gaveUp = 'the engine was terminated';
+    for (const [id, p] of this.pending) p.resolve({ type: 'error', id, message: 'The engine was terminated before this finished.', context: 'worker' });
+    this.pending.clear();
   }
 }

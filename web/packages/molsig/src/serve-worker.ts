@@ -1,26 +1,28 @@
-// The compute worker: owns the wasm module, so parsing and tensor work never block the page.
-// Trajectories stay as File handles and stream through molsig-wasm's FileReaderSync reader.
-// A `cancel` message is handled while training runs: molsig-wasm yields to this event loop
-// after every batch. After a trap the wasm instance is never used again: the worker answers
-// `fatal` and the page replaces it.
-import init, { Benchmarks, Session, crashForTesting, panicMessage, parseManifest } from './molsig-wasm.js';
+// The compute worker's body: owns the wasm module, so parsing and tensor work never block the
+// app. Trajectories stay as File handles and stream through molsig-wasm's FileReaderSync reader.
+// A `cancel` message is handled while training runs: molsig-wasm yields to this event loop after
+// every batch. After a trap the wasm instance is never used again: the worker answers `fatal` and
+// the client replaces it. `worker.ts` and `worker-inlined.ts` differ only in where the wasm
+// comes from.
+import init, { Benchmarks, Session, crashForTesting, panicMessage, parseManifest } from './generated/engine.js';
 import type * as P from './protocol';
+import type * as T from './types';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-const post = (message: P.Response, transfer: Transferable[] = []) => self.postMessage(message, transfer);
+/** Where the engine's wasm comes from: a streamed `Response` (compiled while it downloads) or the
+ * bytes themselves. `progress` hears the bytes received so far. */
+export type WasmSource = (
+  options: P.EngineOptions,
+  progress: (loaded: number, total: number) => void,
+) => Promise<Response | BufferSource>;
 
-const params = new URLSearchParams(self.location.search);
-/** `?backend=webgpu` or `?backend=cpu` in the page's address overrides the choice below. */
-const forced = params.get('backend');
-/** Test-only: `?crashOnInit=panic` (or `stackOverflow`) traps every new engine as it starts, so
- * the e2e tests can see the page's restart cap. */
-const crashOnInit = params.get('crashOnInit');
+const post = (message: P.Response, transfer: Transferable[] = []) => self.postMessage(message, transfer);
 
 /** What the browser offers: an adapter description, or why WebGPU is not used. A software
  * adapter (SwiftShader, llvmpipe) is passed over: it trains far slower than the CPU backend. */
-async function probeWebGpu(): Promise<{ adapter?: string; unavailable?: string }> {
-  if (forced === 'cpu') return { unavailable: 'the CPU backend was chosen in the address (?backend=cpu)' };
+async function probeWebGpu(choice: T.BackendChoice): Promise<{ adapter?: string; unavailable?: string }> {
+  if (choice === 'cpu') return { unavailable: 'the CPU backend was chosen (backend: cpu)' };
   if (!('gpu' in navigator) || !navigator.gpu) return { unavailable: 'this browser has no WebGPU (navigator.gpu is missing)' };
   try {
     const adapter = await navigator.gpu.requestAdapter();
@@ -28,8 +30,8 @@ async function probeWebGpu(): Promise<{ adapter?: string; unavailable?: string }
     const { vendor, architecture, description } = adapter.info;
     const name = [vendor, architecture, description].filter(Boolean).join(' ') || 'unnamed adapter';
     const fallback = (adapter.info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
-    if ((fallback || /swiftshader|llvmpipe|lavapipe|software/i.test(name)) && forced !== 'webgpu') {
-      return { unavailable: `WebGPU's only adapter is a software renderer (${name}), slower than the CPU backend; add ?backend=webgpu to the address to use it anyway` };
+    if ((fallback || /swiftshader|llvmpipe|lavapipe|software/i.test(name)) && choice !== 'webgpu') {
+      return { unavailable: `WebGPU's only adapter is a software renderer (${name}), slower than the CPU backend; choose backend "webgpu" to use it anyway` };
     }
     return { adapter: name };
   } catch (e) {
@@ -37,27 +39,41 @@ async function probeWebGpu(): Promise<{ adapter?: string; unavailable?: string }
   }
 }
 
-/** The worker's one session (and the benchmark page's measurements), made once. */
-const engine = (async () => {
-  const wasm = await init();
+interface Engine { session: Session; backend: T.BackendInfo; benchmarks: () => Promise<Benchmarks> }
+
+/** The worker's one session (and the benchmark page's measurements), made once, on the first
+ * `init`; its request id receives the download's progress. */
+async function startEngine(source: WasmSource, options: P.EngineOptions, id: number): Promise<Engine> {
+  let lastReport = 0;
+  const progress = (loaded: number, total: number) => {
+    const now = performance.now();
+    if (loaded < total && now - lastReport < 100) return;
+    lastReport = now;
+    post({ type: 'loading', id, loaded, total });
+  };
+  const wasm = await init({ module_or_path: await source(options, progress) });
   // Long-use checks (web/tests/soak.mjs) read the size of the wasm memory from here.
   (self as unknown as { molsigMemoryBytes: () => number }).molsigMemoryBytes = () => wasm.memory.buffer.byteLength;
-  if (crashOnInit) crashForTesting(crashOnInit);
-  const probe = await probeWebGpu();
+  if (options.crashOnInit) crashForTesting(options.crashOnInit);
+  const probe = await probeWebGpu(options.backend);
   const session = await Session.create(probe.unavailable);
   const backend = session.backend;
   // wgpu cannot see the adapter's name in browsers; the JS adapter info can.
   if (backend.kind === 'WebGPU' && !backend.adapter) backend.adapter = probe.adapter ?? 'unnamed adapter';
   return { session, backend, benchmarks: () => Benchmarks.create(probe.unavailable) };
-})();
+}
 
 const bytes = async (file: File) => new Uint8Array(await file.arrayBuffer());
 
 /** The table's rows beside their files, as the session takes them. */
-const entries = (d: P.Trajectories) => d.files.map((f, i) => ({ name: f.name, label: d.labels[i] || undefined, group: d.groups[i] || undefined }));
+const entries = (d: T.Trajectories) => d.files.map((f, i) => ({ name: f.name, label: d.labels?.[i] || undefined, group: d.groups?.[i] || undefined }));
 
-async function handle(request: P.Request): Promise<P.Response> {
+let engine: Promise<Engine> | undefined;
+
+async function handle(source: WasmSource, request: P.Request): Promise<P.Response> {
   const id = request.id;
+  if (request.type === 'init') engine ??= startEngine(source, request.options, id);
+  if (!engine) throw new Error(`"${request.type}" came before "init"`);
   const { session, backend, benchmarks } = await engine;
   switch (request.type) {
     case 'init':
@@ -150,32 +166,35 @@ function poison(reason: string, id: number) {
   post({ type: 'fatal', id, message: reason });
 }
 
-self.onmessage = async (event: MessageEvent<P.Request>) => {
-  const request = event.data;
-  if (poisoned) return post({ type: 'fatal', id: request.id, message: poisoned });
-  try {
-    const response = await handle(request);
-    post(response, response.type === 'saved' ? [response.bytes.buffer] : []);
-  } catch (e) {
-    const fatal = poisoning(e);
-    if (fatal) return poison(fatal, request.id);
-    const message = e instanceof Error ? e.message : String(e);
-    post({ type: 'error', id: request.id, message, context: request.type });
-  }
-};
+/** Answers the client's requests, with the engine's wasm from `source`. */
+export function serveWorker(source: WasmSource): void {
+  self.onmessage = async (event: MessageEvent<P.Request>) => {
+    const request = event.data;
+    if (poisoned) return post({ type: 'fatal', id: request.id, message: poisoned });
+    try {
+      const response = await handle(source, request);
+      post(response, response.type === 'saved' ? [response.bytes.buffer] : []);
+    } catch (e) {
+      const fatal = poisoning(e);
+      if (fatal) return poison(fatal, request.id);
+      const message = e instanceof Error ? e.message : String(e);
+      post({ type: 'error', id: request.id, message, context: request.type });
+    }
+  };
 
-// A trap inside an async wasm call surfaces outside any request (in the microtask that polls the
-// Rust future), and that request's promise never settles: report it here. Other uncaught errors
-// reach the page's `worker.onerror`, which restarts the worker as well.
-self.addEventListener('error', (event) => {
-  const fatal = poisoning(event.error);
-  if (!fatal) return;
-  event.preventDefault();
-  poison(fatal, 0);
-});
-self.addEventListener('unhandledrejection', (event) => {
-  const fatal = poisoning(event.reason);
-  if (!fatal) return;
-  event.preventDefault();
-  poison(fatal, 0);
-});
+  // A trap inside an async wasm call surfaces outside any request (in the microtask that polls the
+  // Rust future), and that request's promise never settles: report it here. Other uncaught errors
+  // reach the page's `worker.onerror`, which restarts the worker as well.
+  self.addEventListener('error', (event) => {
+    const fatal = poisoning(event.error);
+    if (!fatal) return;
+    event.preventDefault();
+    poison(fatal, 0);
+  });
+  self.addEventListener('unhandledrejection', (event) => {
+    const fatal = poisoning(event.reason);
+    if (!fatal) return;
+    event.preventDefault();
+    poison(fatal, 0);
+  });
+}

@@ -1,32 +1,44 @@
-// Messages between the page and the compute worker. Each request carries an `id`; the worker
-// answers with the same id (a training run also sends `progress` messages with its id). The
-// result types are not written here: they come from the declarations generated from the Rust
-// types (molsig-wasm's `molsig-types.d.ts`, inside wasm-bindgen's `molsig-wasm.d.ts`).
+// Messages between the app's thread and the compute worker. Each request carries an `id`; the
+// worker answers with the same id (a training run also sends `progress` messages, and `init`
+// sends `loading` messages while the wasm downloads). The result types are not written here: they
+// come from the declarations generated from the Rust types (molsig-wasm's `molsig-types.d.ts`,
+// inside wasm-bindgen's `engine.d.ts`).
 //
 // An `error` is the job's failure; the worker goes on. A `fatal` says the worker's wasm instance
 // is poisoned (a Rust panic, a trap, a stack overflow): only the client sees it, answers the
 // pending requests itself and starts a new worker.
 
-export type {
-  BackendInfo, CheckpointHeader, DataOptions, DatasetSummary, EpochReport, EpochRun, Explanation, Inspection,
-  LossReport, ManifestEntry, Metrics, Part, Plan, Predictions, SamplePrediction, SignatureRun, TrainEvent,
-  TrainRequest, TrainSummary, TrajectoryEntry, TrajectoryPrediction,
-} from './molsig-wasm.js';
 import type {
   BackendInfo, CheckpointHeader, DataOptions, DatasetSummary, EpochRun, Explanation, Inspection, ManifestEntry,
   Predictions, SignatureRun, TrainEvent, TrainRequest, TrainSummary,
-} from './molsig-wasm.js';
+} from './generated/engine.js';
 
-/** The trajectory table as parallel columns (what `loadDataset` and `predict` take). */
+/** Trajectories and their table: one topology (PDB or GRO) and XTC files, each with an optional
+ * label (training needs one per file) and group (files of one group stay in one split). */
 export interface Trajectories {
   topology: File;
   files: File[];
-  labels: string[];
-  groups: string[];
+  /** One per file; `''` or missing for none. */
+  labels?: string[];
+  /** One per file; `''` or missing for none. */
+  groups?: string[];
+}
+
+/** Which compute backend the engine uses: WebGPU when the browser offers a hardware adapter
+ * (`auto`), always WebGPU even on a software adapter (`webgpu`), or burn's CPU backend (`cpu`). */
+export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
+
+/** How the worker starts its engine (sent with the first `init`). */
+export interface EngineOptions {
+  backend: BackendChoice;
+  /** Where the worker fetches the engine's wasm; default: `molsig.wasm` beside the worker. */
+  wasmUrl?: string;
+  /** Test-only: every new engine traps as it starts (the restart cap's test). */
+  crashOnInit?: CrashKind;
 }
 
 export type Request =
-  | { type: 'init'; id: number }
+  | { type: 'init'; id: number; options: EngineOptions }
   | { type: 'manifest'; id: number; file: File }
   | { type: 'inspect'; id: number; topology: File; selection: string }
   | { type: 'load'; id: number; data: Trajectories; options: DataOptions; batchSize: number }
@@ -48,6 +60,8 @@ export type CrashKind = 'panic' | 'stackOverflow';
 
 export type Response =
   | { type: 'ready'; id: number; backend: BackendInfo }
+  /** Bytes of the engine's wasm received so far, while `init` downloads it. */
+  | { type: 'loading'; id: number; loaded: number; total: number }
   | { type: 'manifest'; id: number; entries: ManifestEntry[] }
   | { type: 'inspection'; id: number; result: Inspection }
   | { type: 'dataset'; id: number; summary: DatasetSummary }

@@ -1,0 +1,8 @@
+// The types of the session API: results generated from the Rust types (ts-rs, through
+// wasm-bindgen's declarations) and the few the package adds.
+export type {
+  BackendInfo, CheckpointHeader, DataOptions, DatasetSummary, EpochReport, EpochRun, Explanation, Inspection,
+  LossReport, ManifestEntry, Metrics, Part, Plan, Predictions, SamplePrediction, SignatureRun, TrainEvent,
+  TrainRequest, TrainSummary, TrajectoryEntry, TrajectoryPrediction,
+} from './generated/engine.js';
+export type { BackendChoice, CrashKind, Trajectories } from './protocol';
