@@ -76,16 +76,27 @@ pub fn build() -> Result<PathBuf> {
         .arg(generated.join("molsig.wasm.gz")))?;
     bundle(&package, std::fs::metadata(dist.join("molsig.wasm"))?.len())?;
     declarations(&package)?;
-    let tarball_dir = target_dir().join("npm");
-    std::fs::create_dir_all(&tarball_dir)?;
-    let packed = output(
-        command("npm")
-            .args(["pack", "--silent", "--pack-destination"])
-            .arg(&tarball_dir)
-            .current_dir(&package),
-    )
-    .context("npm pack failed")?;
-    Ok(tarball_dir.join(packed.trim()))
+    let tarball = tarball()?;
+    let tarball_dir = tarball.parent().context("the tarball's folder")?;
+    std::fs::create_dir_all(tarball_dir)?;
+    run(command("npm")
+        .args(["pack", "--silent", "--pack-destination"])
+        .arg(tarball_dir)
+        .current_dir(&package))?;
+    Ok(tarball)
+}
+
+/// Where `npm pack` puts the package: `target/npm/molsig-<version>.tgz`.
+pub fn tarball() -> Result<PathBuf> {
+    let manifest = std::fs::read_to_string(dir().join("package.json"))?;
+    let version = manifest
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("\"version\": \""))
+        .and_then(|rest| rest.split('"').next())
+        .context("no version in the package's package.json")?;
+    Ok(target_dir()
+        .join("npm")
+        .join(format!("molsig-{version}.tgz")))
 }
 
 /// wasm-bindgen's `--target web` glue for `wasm` into `out` (files named `name`). The name section

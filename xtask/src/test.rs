@@ -16,7 +16,7 @@ type Step = (&'static str, fn() -> Result<()>);
 /// Runs every test step.
 pub fn all() -> Result<()> {
     setup::all()?;
-    let steps: [Step; 9] = [
+    let steps: [Step; 10] = [
         ("format (cargo fmt --check)", format),
         ("native tests (CPU + wgpu on lavapipe)", native),
         ("lints (clippy -D warnings, native and wasm32)", lints),
@@ -26,6 +26,10 @@ pub fn all() -> Result<()> {
             site,
         ),
         ("browser end-to-end (Playwright, WebGPU on and off)", e2e),
+        (
+            "npm package in fresh apps (import map, Vite, webpack, Next.js)",
+            apps,
+        ),
         ("molsig-io against MDAnalysis", mdanalysis),
         ("model against NumPy (reference preset)", reference_numpy),
         (
@@ -168,6 +172,26 @@ fn e2e() -> Result<()> {
         .env("MOLSIG_E2E_LARGE", &large));
     std::fs::remove_dir_all(&large)?;
     result
+}
+
+/// The packed package in fresh apps made outside the source tree (web/tests/package.mjs): each
+/// installs the tarball, builds, and is driven in Chromium under a strict policy, offline after
+/// load; its probabilities must equal the CLI's on the model it saved, its signatures the
+/// reference vectors.
+fn apps() -> Result<()> {
+    let tarball = package::tarball()?;
+    if !tarball.exists() {
+        package::build()?;
+    }
+    // The CLI that checks the apps' models; built by the native step already (same flags).
+    run(command("cargo")
+        .arg("build")
+        .args(NATIVE)
+        .args(["--bin", "molsig"]))?;
+    run(command("node")
+        .arg("web/tests/package.mjs")
+        .arg(&tarball)
+        .env("MOLSIG_CLI", target_dir().join("debug/molsig")))
 }
 
 fn mdanalysis() -> Result<()> {

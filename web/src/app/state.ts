@@ -2,7 +2,7 @@
 // restarts), the status lines and buttons, the molecule panel, and the one engine (the npm
 // package's `Molsig`) with its start-up and error handling. Every other page module imports this one and none of them
 // imports each other in a circle, so the state lives here and nowhere else.
-import { Molsig, MolsigError, type BackendChoice, type BackendInfo, type CheckpointHeader, type CrashKind, type EpochReport, type TrajectoryPrediction } from 'molsig';
+import { Molsig, type BackendChoice, type BackendInfo, type CheckpointHeader, type CrashKind, type EpochReport, type TrajectoryPrediction } from 'molsig';
 import { $, el, say } from './dom';
 import type { Row } from './files';
 import { MoleculePanel } from './molecule';
@@ -58,13 +58,24 @@ function sayEngine(status: 'restarting' | 'restarted' | 'failed', text: string) 
 export const input = (id: string) => $<HTMLInputElement>(id);
 export const numberOf = (id: string) => Number(input(id).value);
 
-/** Runs `job` on the engine; on failure says `what: the engine's message` on `target` and gives
- * undefined. Only reports: a crashed engine restarts itself (see `startEngine`). */
+/** An error's message (the engine's `MolsigError`s carry the file, frame and byte). */
+export const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Runs `job` on the engine; on failure says `what: the engine's message` on `target` (or why
+ * the engine could not start) and gives undefined. Only reports: a crashed engine restarts
+ * itself (see `engine`). */
 export async function attempt<T>(job: (engine: Molsig) => Promise<T>, target: HTMLElement, what: string): Promise<T | undefined> {
+  let started: Molsig;
   try {
-    return await job(await engine);
+    started = await engine;
   } catch (e) {
-    say(target, `${what}: ${e instanceof MolsigError || e instanceof Error ? e.message : String(e)}`, true);
+    say(target, `Could not start the compute engine: ${messageOf(e)}`, true);
+    return undefined;
+  }
+  try {
+    return await job(started);
+  } catch (e) {
+    say(target, `${what}: ${messageOf(e)}`, true);
     return undefined;
   }
 }
@@ -132,8 +143,8 @@ export async function startEngine(): Promise<void> {
   try {
     showBackend((await engine).backend);
   } catch (e) {
-    say(dataStatus, `Could not start the compute engine: ${e instanceof Error ? e.message : String(e)}`, true);
-    $('backend').textContent = 'not started';
+    say(dataStatus, `Could not start the compute engine: ${messageOf(e)}`, true);
+    if (!state.engineFailed) $('backend').textContent = 'not started'; // else: "stopped", said above
     return;
   }
   if (!state.busy && dataStatus.textContent?.startsWith('Starting')) say(dataStatus, 'Ready: load the demo dataset or drop your files.');

@@ -2,11 +2,11 @@
 // line and live loss/accuracy curves, cancelling it, and what it ends with — held-out metrics,
 // the confusion matrix, per-trajectory predictions, and the first test trajectory explained.
 // The data itself comes from the table module's `readData`.
-import { MolsigError, type TrainEvent, type TrainRequest } from 'molsig';
+import type { TrainEvent, TrainRequest } from 'molsig';
 import { drawCurves } from './curves';
 import { $, duration, say } from './dom';
 import { explain, showModel, showResults } from './models';
-import { engine, numberOf, setBusy, state, trainStatus } from './state';
+import { engine, messageOf, numberOf, setBusy, state, trainStatus } from './state';
 import { readData } from './table';
 
 /** The model and optimisation settings, from the form. */
@@ -55,7 +55,7 @@ export async function train() {
     try {
       summary = await (await engine).train(request, { onProgress: onProgress(performance.now(), request.epochs ?? 0) });
     } catch (e) {
-      const message = e instanceof MolsigError || e instanceof Error ? e.message : String(e);
+      const message = messageOf(e);
       if (/cancel/i.test(message)) say(trainStatus, `Training cancelled after ${state.history.length} epoch(s). Your data and settings are kept.`);
       else say(trainStatus, `Training failed: ${message}`, true);
       return;

@@ -63,7 +63,9 @@ export class WorkerClient {
     };
     w.onerror = (event) => {
       event.preventDefault();
-      if (w === this.worker) this.crashed(event.message || 'the worker script failed to load or stopped', 0);
+      // No message: the script could not be fetched or failed before running any code.
+      const reason = event.message || 'the worker script failed to load or stopped (if it never starts, check that the app serves molsig\'s worker.js and molsig.wasm: see the README)';
+      if (w === this.worker) this.crashed(reason, 0);
     };
     for (const request of this.outbox) w.postMessage(request);
     this.outbox = [];

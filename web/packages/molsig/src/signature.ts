@@ -106,8 +106,10 @@ async function resolveSource(source: WasmSource): Promise<Response | BufferSourc
   const url = typeof source === 'string' ? new URL(source, typeof location === 'undefined' ? import.meta.url : location.href) : source;
   if (!(url instanceof URL)) return url;
   if (url.protocol === 'file:') {
-    // Kept dynamic so that browser bundlers never see a Node module.
-    const { readFile } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
+    // A dynamic import of a name in a variable, so that browser bundlers never see (or warn about)
+    // a Node module.
+    const fs = 'node:fs/promises';
+    const { readFile } = (await import(/* webpackIgnore: true */ /* @vite-ignore */ fs)) as typeof import('node:fs/promises');
     return readFile(url);
   }
   const response = await fetch(url);

@@ -1,0 +1,3 @@
+import { install } from './molsig-check.js';
+
+install();
