@@ -27,11 +27,14 @@ pub fn logsig_length(channels: usize, depth: usize) -> Result<usize, JsError> {
     js(crate::logsig_length(channels, depth))
 }
 
-/// Signatures of a batch of paths after `augments`: `batch × sigLength(channels', depth)` values,
-/// each signature's levels 1..=depth in order, words lexicographic with channel 0 first
-/// (iisignature's layout).
-#[wasm_bindgen(js_name = signature)]
-pub fn signature(
+/// `output` (`"signature"`, `"logSignature"` or `"logSignatureExpanded"`) of a batch of paths
+/// after `augments`: `batch ×` its length values. Signatures: levels 1..=depth, words
+/// lexicographic with channel 0 first (iisignature's layout); log-signatures: the Lyndon basis,
+/// equal to `iisignature.logsig(path, iisignature.prepare(channels', depth))`; expanded: log S in
+/// the signature's layout (iisignature's `"X"`).
+#[wasm_bindgen]
+pub fn forward(
+    output: &str,
     data: &[f64],
     batch: usize,
     length: usize,
@@ -39,16 +42,24 @@ pub fn signature(
     depth: usize,
     augments: Vec<String>,
 ) -> Result<Vec<f64>, JsError> {
+    let output = js(crate::Output::parse(output))?;
     let augments = js(crate::parse_augments(&augments))?;
-    js(crate::signature(
-        data, batch, length, channels, depth, &augments,
-    ))
+    let paths = crate::Batch {
+        data,
+        batch,
+        length,
+        channels,
+        augments: &augments,
+    };
+    js(crate::forward(output, &paths, depth))
 }
 
-/// Gradient of ⟨signature, grad⟩ with respect to the paths: `grad` has `batch ×
-/// sigLength(channels', depth)` values; the result has the paths' shape before augmentation.
-#[wasm_bindgen(js_name = signatureBackward)]
-pub fn signature_backward(
+/// Gradient of ⟨output, grad⟩ with respect to the paths (`"signature"` or `"logSignature"`):
+/// `grad` has the values `forward` gives; the result has the paths' shape before augmentation.
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn backward(
+    output: &str,
     data: &[f64],
     batch: usize,
     length: usize,
@@ -57,62 +68,16 @@ pub fn signature_backward(
     augments: Vec<String>,
     grad: &[f64],
 ) -> Result<Vec<f64>, JsError> {
+    let output = js(crate::Output::parse(output))?;
     let augments = js(crate::parse_augments(&augments))?;
-    js(crate::signature_backward(
-        data, batch, length, channels, depth, &augments, grad,
-    ))
-}
-
-/// Log-signatures in the Lyndon basis, `batch × logsigLength(channels', depth)` values: equal to
-/// `iisignature.logsig(path, iisignature.prepare(channels', depth))`.
-#[wasm_bindgen(js_name = logSignature)]
-pub fn log_signature(
-    data: &[f64],
-    batch: usize,
-    length: usize,
-    channels: usize,
-    depth: usize,
-    augments: Vec<String>,
-) -> Result<Vec<f64>, JsError> {
-    let augments = js(crate::parse_augments(&augments))?;
-    js(crate::log_signature(
-        data, batch, length, channels, depth, &augments,
-    ))
-}
-
-/// log S in tensor coordinates, in the signature's layout (`batch × sigLength(channels', depth)`
-/// values), as iisignature's `logsig(…, "X")`.
-#[wasm_bindgen(js_name = logSignatureExpanded)]
-pub fn log_signature_expanded(
-    data: &[f64],
-    batch: usize,
-    length: usize,
-    channels: usize,
-    depth: usize,
-    augments: Vec<String>,
-) -> Result<Vec<f64>, JsError> {
-    let augments = js(crate::parse_augments(&augments))?;
-    js(crate::log_signature_expanded(
-        data, batch, length, channels, depth, &augments,
-    ))
-}
-
-/// Gradient of ⟨log-signature, grad⟩ with respect to the paths: `grad` has `batch ×
-/// logsigLength(channels', depth)` values; the result has the paths' shape before augmentation.
-#[wasm_bindgen(js_name = logSignatureBackward)]
-pub fn log_signature_backward(
-    data: &[f64],
-    batch: usize,
-    length: usize,
-    channels: usize,
-    depth: usize,
-    augments: Vec<String>,
-    grad: &[f64],
-) -> Result<Vec<f64>, JsError> {
-    let augments = js(crate::parse_augments(&augments))?;
-    js(crate::log_signature_backward(
-        data, batch, length, channels, depth, &augments, grad,
-    ))
+    let paths = crate::Batch {
+        data,
+        batch,
+        length,
+        channels,
+        augments: &augments,
+    };
+    js(crate::backward(output, &paths, depth, grad))
 }
 
 /// `[length', channels']`: a path's shape after `augments`.

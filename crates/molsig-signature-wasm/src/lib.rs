@@ -279,117 +279,152 @@ fn check_grad(grad: &[f64], batch: usize, per_item: usize, what: &str) -> Result
     }
 }
 
-/// Signatures of a batch of paths (after `augments`): `[batch, sig_length(channels', depth)]`,
-/// levels 1..=depth, words in lexicographic order with channel 0 first (iisignature's layout).
+/// What a call computes from the paths.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Output {
+    /// Signatures: `[batch, sig_length(channels', depth)]`, levels 1..=depth, words in
+    /// lexicographic order with channel 0 first (iisignature's layout).
+    Signature,
+    /// Log-signatures in the Lyndon basis: `[batch, logsig_length(channels', depth)]`, equal to
+    /// `iisignature.logsig(path, iisignature.prepare(channels', depth))` (its default method).
+    LogSignature,
+    /// log S in tensor coordinates (the signature's layout), as iisignature's `logsig(…, "X")`.
+    LogSignatureExpanded,
+}
+
+impl Output {
+    /// The JavaScript name: `signature`, `logSignature` or `logSignatureExpanded`.
+    ///
+    /// # Errors
+    /// An unknown name.
+    pub fn parse(name: &str) -> Result<Self> {
+        match name {
+            "signature" => Ok(Self::Signature),
+            "logSignature" => Ok(Self::LogSignature),
+            "logSignatureExpanded" => Ok(Self::LogSignatureExpanded),
+            other => Err(format!(
+                "unknown output {other:?}; expected signature, logSignature or logSignatureExpanded"
+            )),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Signature => "signature",
+            Self::LogSignature => "log-signature",
+            Self::LogSignatureExpanded => "expanded log-signature",
+        }
+    }
+
+    /// Values per path.
+    fn len(self, channels: usize, depth: usize) -> Result<usize> {
+        match self {
+            Self::LogSignature => logsig_length(channels, depth),
+            Self::Signature | Self::LogSignatureExpanded => sig_length(channels, depth),
+        }
+    }
+}
+
+/// A batch of paths as JavaScript gives them: row-major `[batch, length, channels]` values and
+/// the augmentations applied, in order, before the signature.
+#[derive(Clone, Copy, Debug)]
+pub struct Batch<'a> {
+    /// `batch × length × channels` values.
+    pub data: &'a [f64],
+    /// Number of paths.
+    pub batch: usize,
+    /// Points per path.
+    pub length: usize,
+    /// Dimensions of each point.
+    pub channels: usize,
+    /// Applied in order before the signature.
+    pub augments: &'a [Augment],
+}
+
+/// `output` of every path of `paths` (after its augmentations) at `depth`: `[batch, len]`.
 ///
 /// # Errors
 /// A bad shape, a non-finite value, a bad depth, or an output too large.
-pub fn signature(
-    data: &[f64],
-    batch: usize,
-    length: usize,
-    channels: usize,
-    depth: usize,
-    augments: &[Augment],
-) -> Result<Vec<f64>> {
-    let (paths, l, c) = prepare(data, batch, length, channels, augments)?;
-    let n = sig_length(c, depth)?;
-    check_output(batch, n, "signature")?;
-    let paths = Paths::new(&paths, batch, l, c).map_err(|e| e.to_string())?;
-    let sig = Signature::new(c, depth).map_err(|e| e.to_string())?;
-    sig.forward(&paths).map_err(|e| e.to_string())
+pub fn forward(output: Output, paths: &Batch<'_>, depth: usize) -> Result<Vec<f64>> {
+    let augmented = augmented(paths)?;
+    let c = augmented.channels;
+    check_output(paths.batch, output.len(c, depth)?, output.name())?;
+    let augmented = augmented.paths()?;
+    let values = match output {
+        Output::Signature => Signature::new(c, depth).and_then(|s| s.forward(&augmented)),
+        Output::LogSignature => LogSignature::new(c, depth).and_then(|s| s.forward(&augmented)),
+        Output::LogSignatureExpanded => {
+            LogSignature::new(c, depth).and_then(|s| s.expanded(&augmented))
+        }
+    };
+    values.map_err(|e| e.to_string())
 }
 
-/// ∂⟨signature, grad⟩/∂paths: `grad` is `[batch, sig_length(channels', depth)]`, the result has
-/// the paths' shape *before* augmentation (the augmentations' transposes are applied).
+/// ∂⟨output, grad⟩/∂paths: `grad` is `[batch, len]` as [`forward`] gives; the result has the
+/// paths' shape *before* augmentation (the augmentations' transposes are applied).
 ///
 /// # Errors
-/// As [`signature`], or a gradient of the wrong length.
-pub fn signature_backward(
-    data: &[f64],
-    batch: usize,
-    length: usize,
-    channels: usize,
-    depth: usize,
-    augments: &[Augment],
-    grad: &[f64],
-) -> Result<Vec<f64>> {
-    let (paths, l, c) = prepare(data, batch, length, channels, augments)?;
-    let n = sig_length(c, depth)?;
-    check_grad(grad, batch, n, "signature")?;
-    let paths = Paths::new(&paths, batch, l, c).map_err(|e| e.to_string())?;
-    let sig = Signature::new(c, depth).map_err(|e| e.to_string())?;
-    let grad = sig
-        .backward(&paths, grad, BackwardMode::Auto)
-        .map_err(|e| e.to_string())?;
+/// As [`forward`], a gradient of the wrong length, or the expanded log-signature (which has no
+/// backward here).
+pub fn backward(output: Output, paths: &Batch<'_>, depth: usize, grad: &[f64]) -> Result<Vec<f64>> {
+    let augmented = augmented(paths)?;
+    let c = augmented.channels;
+    check_grad(grad, paths.batch, output.len(c, depth)?, output.name())?;
+    let augmented = augmented.paths()?;
+    let mode = BackwardMode::Auto;
+    let grad = match output {
+        Output::Signature => {
+            Signature::new(c, depth).and_then(|s| s.backward(&augmented, grad, mode))
+        }
+        Output::LogSignature => {
+            LogSignature::new(c, depth).and_then(|s| s.backward(&augmented, grad, mode))
+        }
+        Output::LogSignatureExpanded => {
+            return Err("the expanded log-signature has no backward here; use logSignature".into());
+        }
+    }
+    .map_err(|e| e.to_string())?;
+    let Batch {
+        batch,
+        length,
+        channels,
+        augments,
+        ..
+    } = *paths;
     Augment::backward_all(augments, &grad, batch, length, channels).map_err(|e| e.to_string())
 }
 
-/// Log-signatures in the Lyndon basis: `[batch, logsig_length(channels', depth)]`, equal to
-/// `iisignature.logsig(path, iisignature.prepare(channels', depth))` (its default method).
-///
-/// # Errors
-/// As [`signature`].
-pub fn log_signature(
-    data: &[f64],
+/// The batch's paths after its augmentations, with their `(batch, length, channels)`.
+struct Augmented<'a> {
+    data: Cow<'a, [f64]>,
     batch: usize,
     length: usize,
     channels: usize,
-    depth: usize,
-    augments: &[Augment],
-) -> Result<Vec<f64>> {
-    let (paths, l, c) = prepare(data, batch, length, channels, augments)?;
-    let n = logsig_length(c, depth)?;
-    check_output(batch, n, "log-signature")?;
-    let paths = Paths::new(&paths, batch, l, c).map_err(|e| e.to_string())?;
-    let logsig = LogSignature::new(c, depth).map_err(|e| e.to_string())?;
-    logsig.forward(&paths).map_err(|e| e.to_string())
 }
 
-/// log S in tensor coordinates (the signature's layout, `[batch, sig_length(channels', depth)]`),
-/// as iisignature's `logsig(…, "X")`.
-///
-/// # Errors
-/// As [`signature`].
-pub fn log_signature_expanded(
-    data: &[f64],
-    batch: usize,
-    length: usize,
-    channels: usize,
-    depth: usize,
-    augments: &[Augment],
-) -> Result<Vec<f64>> {
-    let (paths, l, c) = prepare(data, batch, length, channels, augments)?;
-    let n = sig_length(c, depth)?;
-    check_output(batch, n, "expanded log-signature")?;
-    let paths = Paths::new(&paths, batch, l, c).map_err(|e| e.to_string())?;
-    let logsig = LogSignature::new(c, depth).map_err(|e| e.to_string())?;
-    logsig.expanded(&paths).map_err(|e| e.to_string())
+impl Augmented<'_> {
+    /// The checked paths, as the signature engine takes them.
+    fn paths(&self) -> Result<Paths<'_, f64>> {
+        Paths::new(&self.data, self.batch, self.length, self.channels).map_err(|e| e.to_string())
+    }
 }
 
-/// ∂⟨log-signature, grad⟩/∂paths: `grad` is `[batch, logsig_length(channels', depth)]`, the
-/// result has the paths' shape before augmentation.
-///
-/// # Errors
-/// As [`signature`], or a gradient of the wrong length.
-pub fn log_signature_backward(
-    data: &[f64],
-    batch: usize,
-    length: usize,
-    channels: usize,
-    depth: usize,
-    augments: &[Augment],
-    grad: &[f64],
-) -> Result<Vec<f64>> {
-    let (paths, l, c) = prepare(data, batch, length, channels, augments)?;
-    let n = logsig_length(c, depth)?;
-    check_grad(grad, batch, n, "log-signature")?;
-    let paths = Paths::new(&paths, batch, l, c).map_err(|e| e.to_string())?;
-    let logsig = LogSignature::new(c, depth).map_err(|e| e.to_string())?;
-    let grad = logsig
-        .backward(&paths, grad, BackwardMode::Auto)
-        .map_err(|e| e.to_string())?;
-    Augment::backward_all(augments, &grad, batch, length, channels).map_err(|e| e.to_string())
+/// `paths` checked and augmented.
+fn augmented<'a>(paths: &Batch<'a>) -> Result<Augmented<'a>> {
+    let Batch {
+        data,
+        batch,
+        length,
+        channels,
+        augments,
+    } = *paths;
+    let (data, length, channels) = prepare(data, batch, length, channels, augments)?;
+    Ok(Augmented {
+        data,
+        batch,
+        length,
+        channels,
+    })
 }
 
 /// The Lyndon words of the log-signature's basis, letters 0-based, in output order (by length,
@@ -419,6 +454,48 @@ mod tests {
 
     type TestResult = std::result::Result<(), Error>;
 
+    /// [`forward`] with the batch's fields as arguments.
+    fn run(
+        output: Output,
+        data: &[f64],
+        batch: usize,
+        length: usize,
+        channels: usize,
+        depth: usize,
+        augments: &[Augment],
+    ) -> Result<Vec<f64>> {
+        let paths = Batch {
+            data,
+            batch,
+            length,
+            channels,
+            augments,
+        };
+        forward(output, &paths, depth)
+    }
+
+    /// [`backward`] with the batch's fields as arguments.
+    #[allow(clippy::too_many_arguments)]
+    fn gradient(
+        output: Output,
+        data: &[f64],
+        batch: usize,
+        length: usize,
+        channels: usize,
+        depth: usize,
+        augments: &[Augment],
+        grad: &[f64],
+    ) -> Result<Vec<f64>> {
+        let paths = Batch {
+            data,
+            batch,
+            length,
+            channels,
+            augments,
+        };
+        backward(output, &paths, depth, grad)
+    }
+
     /// A small deterministic path: `[length, channels]`.
     fn path(length: usize, channels: usize) -> Vec<f64> {
         (0..length * channels)
@@ -428,25 +505,27 @@ mod tests {
 
     #[test]
     fn bad_shapes_name_the_mismatch() {
-        let err = signature(&[0.0; 30], 1, 10, 4, 2, &[]).err();
+        let err = run(Output::Signature, &[0.0; 30], 1, 10, 4, 2, &[]).err();
         assert_eq!(
             err.as_deref(),
             Some("path has 30 values, but length 10 × channels 4 needs 40")
         );
-        let err = signature(&[0.0; 30], 2, 10, 4, 2, &[])
+        let err = run(Output::Signature, &[0.0; 30], 2, 10, 4, 2, &[])
             .err()
             .unwrap_or_default();
         assert!(
             err.contains("batch 2 × length 10 × channels 4 needs 80"),
             "{err}"
         );
-        let err = signature(&[], 1, 0, 4, 2, &[]).err().unwrap_or_default();
+        let err = run(Output::Signature, &[], 1, 0, 4, 2, &[])
+            .err()
+            .unwrap_or_default();
         assert!(err.contains("length 0"), "{err}");
-        let err = signature(&path(3, 2), 1, 3, 2, 0, &[])
+        let err = run(Output::Signature, &path(3, 2), 1, 3, 2, 0, &[])
             .err()
             .unwrap_or_default();
         assert!(err.contains("depth 0"), "{err}");
-        let err = signature(&[0.0, f64::NAN], 1, 1, 2, 2, &[])
+        let err = run(Output::Signature, &[0.0, f64::NAN], 1, 1, 2, 2, &[])
             .err()
             .unwrap_or_default();
         assert!(err.contains("not finite"), "{err}");
@@ -456,7 +535,7 @@ mod tests {
         assert!(err.contains("depth 65"), "{err}");
         assert_eq!(sig_length(2, 21), Ok(4_194_302));
         assert_eq!(logsig_length(2, 15), Ok(4720));
-        let err = log_signature(&path(2, 2), 1, 2, 2, 16, &[])
+        let err = run(Output::LogSignature, &path(2, 2), 1, 2, 2, 16, &[])
             .err()
             .unwrap_or_default();
         assert!(err.contains("lower the depth"), "{err}");
@@ -473,12 +552,12 @@ mod tests {
     #[test]
     fn bad_gradients_name_the_mismatch() {
         let x = path(5, 3);
-        let err = signature_backward(&x, 1, 5, 3, 2, &[], &[0.0; 5])
+        let err = gradient(Output::Signature, &x, 1, 5, 3, 2, &[], &[0.0; 5])
             .err()
             .unwrap_or_default();
         assert!(err.contains("gradient has 5 values"), "{err}");
         assert!(err.contains("needs 12"), "{err}");
-        let err = log_signature_backward(&x, 1, 5, 3, 3, &[], &[0.0; 5])
+        let err = gradient(Output::LogSignature, &x, 1, 5, 3, 3, &[], &[0.0; 5])
             .err()
             .unwrap_or_default();
         assert!(err.contains("needs 14"), "{err}");
@@ -530,9 +609,9 @@ mod tests {
     #[test]
     fn level_one_is_the_increment_and_reversal_negates_it() -> TestResult {
         let x = path(6, 3);
-        let sig = signature(&x, 1, 6, 3, 3, &[])?;
+        let sig = run(Output::Signature, &x, 1, 6, 3, 3, &[])?;
         let reversed: Vec<f64> = x.chunks_exact(3).rev().flatten().copied().collect();
-        let rev = signature(&reversed, 1, 6, 3, 3, &[])?;
+        let rev = run(Output::Signature, &reversed, 1, 6, 3, 3, &[])?;
         for k in 0..3 {
             let increment = x[15 + k] - x[k];
             assert!((sig[k] - increment).abs() < 1e-12);
@@ -549,9 +628,9 @@ mod tests {
         for log in [false, true] {
             let forward = |x: &[f64]| {
                 if log {
-                    log_signature(x, 1, 4, 2, 3, &augments)
+                    run(Output::LogSignature, x, 1, 4, 2, 3, &augments)
                 } else {
-                    signature(x, 1, 4, 2, 3, &augments)
+                    run(Output::Signature, x, 1, 4, 2, 3, &augments)
                 }
             };
             let out = forward(&x)?;
@@ -565,9 +644,9 @@ mod tests {
                 }
             );
             let grad = if log {
-                log_signature_backward(&x, 1, 4, 2, 3, &augments, &w)?
+                gradient(Output::LogSignature, &x, 1, 4, 2, 3, &augments, &w)?
             } else {
-                signature_backward(&x, 1, 4, 2, 3, &augments, &w)?
+                gradient(Output::Signature, &x, 1, 4, 2, 3, &augments, &w)?
             };
             let eps = 1e-6;
             for i in 0..x.len() {
@@ -592,19 +671,19 @@ mod tests {
         for depth in 1..=3 {
             let n = logsig_length(3, depth)?;
             assert!(
-                log_signature(&x, 1, 1, 3, depth, &[])?
+                run(Output::LogSignature, &x, 1, 1, 3, depth, &[])?
                     .iter()
                     .all(|&v| v == 0.0)
             );
-            let grad = log_signature_backward(&x, 1, 1, 3, depth, &[], &vec![1.0; n])?;
+            let grad = gradient(Output::LogSignature, &x, 1, 1, 3, depth, &[], &vec![1.0; n])?;
             assert_eq!(grad, [0.0; 3]);
             let n = sig_length(3, depth)?;
             assert!(
-                signature(&x, 1, 1, 3, depth, &[])?
+                run(Output::Signature, &x, 1, 1, 3, depth, &[])?
                     .iter()
                     .all(|&v| v == 0.0)
             );
-            let grad = signature_backward(&x, 1, 1, 3, depth, &[], &vec![1.0; n])?;
+            let grad = gradient(Output::Signature, &x, 1, 1, 3, depth, &[], &vec![1.0; n])?;
             assert_eq!(grad, [0.0; 3]);
         }
         Ok(())
@@ -613,8 +692,8 @@ mod tests {
     #[test]
     fn expanded_log_signature_level_one_is_the_increment() -> TestResult {
         let x = path(5, 2);
-        let expanded = log_signature_expanded(&x, 1, 5, 2, 2, &[])?;
-        let lyndon = log_signature(&x, 1, 5, 2, 2, &[])?;
+        let expanded = run(Output::LogSignatureExpanded, &x, 1, 5, 2, 2, &[])?;
+        let lyndon = run(Output::LogSignature, &x, 1, 5, 2, 2, &[])?;
         assert_eq!(expanded.len(), 6);
         // Level 2 of log S is antisymmetric, and its (0, 1) entry is the Lévy area.
         assert!((expanded[3] + expanded[4]).abs() < 1e-12);

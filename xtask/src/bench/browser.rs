@@ -203,8 +203,9 @@ fn notes(json: &str, load_before: &str) -> Result<String> {
     };
     Ok(format!(
         "**How.**\n\
-         - The page (`web/src/bench.ts`) sends each case to the app's compute worker \
-         (`web/src/worker/worker.ts`, molsig-wasm's `benchSignature` and `benchEpoch`, \
+         - The page (`web/src/bench.ts`) sends each case to the app's compute engine (the npm \
+         package's `benchmarkSignature` and `benchmarkEpoch`, in its worker \
+         `web/packages/molsig/src/serve-worker.ts`; molsig-wasm's `Benchmarks`, \
          `crates/molsig-wasm/src/bench.rs`), first on the CPU, then on WebGPU; the worker times \
          with `performance.now`.\n\
          - Signatures: `molsig_signature::gpu::signature` (burn's operation, f32) on deterministic \

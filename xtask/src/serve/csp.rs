@@ -131,7 +131,7 @@ mod tests {
                 "{page}"
             );
         }
-        // A built site (Trunk copies the tags) must match too: a stale dist/ fails here.
+        // A built site (`build_web` copies the pages) must match too: a stale dist/ fails here.
         for page in ["dist/index.html", "dist/bench.html"] {
             if let Ok(html) = std::fs::read_to_string(root().join(page)) {
                 assert_eq!(

@@ -144,16 +144,9 @@ export class Molsig {
   /** Trains on the loaded data. The model stays in the engine for prediction, explanation and
    * saving. Rejects with `cancelled` when `signal` aborts. */
   async train(request: T.TrainRequest, options: TrainOptions = {}): Promise<T.TrainSummary> {
-    const { signal, onProgress } = options;
-    signal?.throwIfAborted();
-    const cancel = () => this.cancel();
-    signal?.addEventListener('abort', cancel, { once: true });
-    try {
-      const progress = (m: Progress) => { if (m.type === 'progress') onProgress?.(m.event); };
-      return (await this.ask({ type: 'train', request }, 'trained', progress)).summary;
-    } finally {
-      signal?.removeEventListener('abort', cancel);
-    }
+    const progress = (m: Progress) => { if (m.type === 'progress') options.onProgress?.(m.event); };
+    return cancelledBy(options.signal, () => this.cancel(), async () =>
+      (await this.ask({ type: 'train', request }, 'trained', progress)).summary);
   }
 
   /** Asks a running `train` to stop after the current batch. */
@@ -204,6 +197,17 @@ export class Molsig {
   /** Stops the worker; the engine cannot be used after this. */
   terminate(): void {
     this.client.terminate();
+  }
+}
+
+/** Runs `job`, calling `cancel` if `signal` aborts meanwhile (at once if it already has). */
+export async function cancelledBy<R>(signal: AbortSignal | undefined, cancel: () => void, job: () => Promise<R>): Promise<R> {
+  signal?.throwIfAborted();
+  signal?.addEventListener('abort', cancel, { once: true });
+  try {
+    return await job();
+  } finally {
+    signal?.removeEventListener('abort', cancel);
   }
 }
 

@@ -7,7 +7,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import init, { Session, parseManifest } from './generated/engine.js';
-import { MolsigError, type TrainOptions } from './engine';
+import { MolsigError, cancelledBy, type TrainOptions } from './engine';
 import type * as T from './types';
 
 /** A byte range of a file on disk, as the engine's reader asks for it. */
@@ -133,15 +133,8 @@ export class Molsig {
 
   /** Trains on the loaded data; rejects with `cancelled` when `signal` aborts. */
   async train(request: T.TrainRequest, options: TrainOptions = {}): Promise<T.TrainSummary> {
-    const { signal, onProgress } = options;
-    signal?.throwIfAborted();
-    const cancel = () => this.cancel();
-    signal?.addEventListener('abort', cancel, { once: true });
-    try {
-      return await call('train', () => this.session.train(request, (event) => onProgress?.(event)));
-    } finally {
-      signal?.removeEventListener('abort', cancel);
-    }
+    return cancelledBy(options.signal, () => this.cancel(), () =>
+      call('train', () => this.session.train(request, (event) => options.onProgress?.(event))));
   }
 
   /** Asks a running `train` to stop after the current batch. */

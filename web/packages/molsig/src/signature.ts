@@ -191,7 +191,7 @@ export class Signatures {
    */
   signature(path: PathInput, depth: number, options?: SignatureOptions): Float64Array {
     const p = toBatch(path);
-    return wasm.signature(p.data, p.batch, p.length, p.channels, count('depth', depth), augments(options));
+    return wasm.forward('signature', p.data, p.batch, p.length, p.channels, count('depth', depth), augments(options));
   }
 
   /**
@@ -200,7 +200,7 @@ export class Signatures {
    */
   logSignature(path: PathInput, depth: number, options?: SignatureOptions): Float64Array {
     const p = toBatch(path);
-    return wasm.logSignature(p.data, p.batch, p.length, p.channels, count('depth', depth), augments(options));
+    return wasm.forward('logSignature', p.data, p.batch, p.length, p.channels, count('depth', depth), augments(options));
   }
 
   /**
@@ -209,7 +209,7 @@ export class Signatures {
    */
   logSignatureExpanded(path: PathInput, depth: number, options?: SignatureOptions): Float64Array {
     const p = toBatch(path);
-    return wasm.logSignatureExpanded(p.data, p.batch, p.length, p.channels, count('depth', depth), augments(options));
+    return wasm.forward('logSignatureExpanded', p.data, p.batch, p.length, p.channels, count('depth', depth), augments(options));
   }
 
   /**
@@ -219,7 +219,7 @@ export class Signatures {
    */
   signatureBackward(path: PathInput, depth: number, grad: Values, options?: SignatureOptions): Float64Array {
     const p = toBatch(path);
-    return wasm.signatureBackward(p.data, p.batch, p.length, p.channels, count('depth', depth), augments(options), float64(grad));
+    return wasm.backward('signature', p.data, p.batch, p.length, p.channels, count('depth', depth), augments(options), float64(grad));
   }
 
   /**
@@ -229,7 +229,7 @@ export class Signatures {
    */
   logSignatureBackward(path: PathInput, depth: number, grad: Values, options?: SignatureOptions): Float64Array {
     const p = toBatch(path);
-    return wasm.logSignatureBackward(p.data, p.batch, p.length, p.channels, count('depth', depth), augments(options), float64(grad));
+    return wasm.backward('logSignature', p.data, p.batch, p.length, p.channels, count('depth', depth), augments(options), float64(grad));
   }
 
   /** The paths after `augment` (applied in order), with their new shape. */
