@@ -90,6 +90,17 @@ const APPS = {
     modes: [
       { name: 'static', serve: (dir) => staticServer(dir) },
       { name: 'inlined', page: 'inlined.html', inlined: true, serve: (dir) => staticServer(dir) },
+      // The app hosts the worker and the wasm itself and passes their URLs (`workerUrl`, `wasmUrl`).
+      {
+        name: 'own-urls',
+        page: 'index.html?workerUrl=hosted/worker.js&wasmUrl=hosted/molsig.wasm',
+        hosted: /^\/hosted\/(worker\.js|molsig\.wasm)$/,
+        setup: (dir) => {
+          mkdirSync(join(dir, 'hosted'), { recursive: true });
+          for (const f of ['worker.js', 'molsig.wasm']) cpSync(join(dir, 'node_modules', 'molsig', 'dist', f), join(dir, 'hosted', f));
+        },
+        serve: (dir) => staticServer(dir),
+      },
     ],
     relaxed: "script-src adds the import map's 'sha256-…' (computed by the runner's server)",
   },
@@ -422,6 +433,7 @@ async function runApp(name, root) {
     const label = `${name}/${mode.name}`;
     const artifacts = join(root, 'artifacts', `${name}-${mode.name}`);
     mkdirSync(artifacts, { recursive: true });
+    mode.setup?.(dir);
     if (mode.build) {
       t = Date.now();
       const out = await run(dir, mode.build[0], mode.build[1], { MOLSIG_CSP: CSP, NEXT_TELEMETRY_DISABLED: '1' });
@@ -464,6 +476,12 @@ async function runApp(name, root) {
     const engineRequest = mode.inlined ? /worker-inlined\.js(\?|$)/ : /\.wasm(\?|$)/;
     if (!run1.seen.some((u) => engineRequest.test(new URL(u).pathname + new URL(u).search) && !/signature/.test(u))) {
       failures.push(`${label}: the engine's wasm request was not seen (requests: ${run1.seen.join(', ')})`);
+    }
+    if (mode.hosted) {
+      const paths = run1.seen.map((u) => new URL(u).pathname);
+      const used = paths.filter((p) => mode.hosted.test(p));
+      const packaged = paths.filter((p) => /\/molsig\/dist\/(worker\.js|molsig\.wasm)$/.test(p));
+      if (used.length !== 2 || packaged.length) failures.push(`${label}: the app's own worker and wasm were not the ones used (requests: ${paths.join(', ')})`);
     }
     for (const [key, list] of Object.entries(problems)) {
       if (list.length) failures.push(`${label}: ${key}: ${list.slice(0, 10).join(' | ')}${list.length > 10 ? ` (${list.length} in all)` : ''}`);

@@ -10,8 +10,8 @@ import type * as T from './types';
 export interface MolsigOptions {
   /** The compute backend; default `auto` (WebGPU on a hardware adapter, else the CPU). */
   backend?: T.BackendChoice;
-  /** Where the worker fetches the engine's wasm, for apps that host it themselves; default: the
-   * package's `molsig.wasm`, as the bundler shipped it. */
+  /** Where the worker fetches the engine's wasm, for apps that host it themselves (relative to
+   * the page); default: the package's `molsig.wasm`, as the bundler shipped it. */
   wasmUrl?: string | URL;
   /** The worker script, for apps that host it themselves (a copy of the package's `worker.js`,
    * same origin); default: the package's, as the bundler shipped it. */
@@ -75,7 +75,8 @@ export class Molsig {
     const makeWorker = packageWorker;
     const engineOptions: P.EngineOptions = {
       backend: options.backend ?? 'auto',
-      wasmUrl: options.wasmUrl === undefined ? undefined : String(options.wasmUrl),
+      // Relative to the page, as the app wrote it (the worker would resolve it against itself).
+      wasmUrl: options.wasmUrl === undefined ? undefined : new URL(options.wasmUrl, location.href).href,
       crashOnInit: options.crashOnInit,
     };
     const progress = (m: Progress) => { if (m.type === 'loading') options.onLoadProgress?.(m.loaded, m.total); };

@@ -49,8 +49,12 @@ async function prepare(demo) {
   show('starting the engine…');
   const progress = { calls: 0, loaded: 0, total: 0 };
   const startedAt = performance.now();
+  // `?workerUrl=…&wasmUrl=…`: the app hosts the engine's files itself (the runner's own-urls mode).
+  const query = new URLSearchParams(location.search);
   const engine = await Molsig.create({
     backend: 'cpu',
+    workerUrl: query.get('workerUrl') ?? undefined,
+    wasmUrl: query.get('wasmUrl') ?? undefined,
     onLoadProgress: (loaded, total) => Object.assign(progress, { calls: progress.calls + 1, loaded, total }),
   });
   const engineMs = performance.now() - startedAt;
