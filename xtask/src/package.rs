@@ -242,3 +242,44 @@ pub fn size_table(sizes: &[(String, [u64; 3])]) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{check_budgets, size_table};
+
+    fn sizes(engine_gzip: u64) -> Vec<(String, [u64; 3])> {
+        vec![
+            ("molsig.wasm".into(), [17_500_000, engine_gzip, 2_200_000]),
+            ("signature.wasm".into(), [174_015, 67_362, 55_487]),
+        ]
+    }
+
+    #[test]
+    fn a_wasm_over_its_gzip_budget_fails_the_check() {
+        assert!(check_budgets(&sizes(4_000_000)).is_ok());
+        let err = check_budgets(&sizes(4_000_001))
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("molsig.wasm is 4000001 bytes gzip, over its budget of 4000000")
+        );
+        assert!(
+            check_budgets(&sizes(1)[1..]).is_err(),
+            "an unmeasured wasm fails"
+        );
+    }
+
+    #[test]
+    fn the_table_shows_each_size_and_budget() {
+        let table = size_table(&sizes(3_544_904));
+        assert!(
+            table.contains("| `molsig.wasm` | 17.50 MB | 3.54 MB | 2.20 MB | 4.00 MB |"),
+            "{table}"
+        );
+        assert!(
+            table.contains("| `signature.wasm` | 174.0 KB | 67.4 KB | 55.5 KB | 200.0 KB |"),
+            "{table}"
+        );
+    }
+}
