@@ -183,11 +183,9 @@ fn apps() -> Result<()> {
     if !tarball.exists() {
         package::build()?;
     }
-    // The CLI that checks the apps' models; built by the native step already (same flags).
-    run(command("cargo")
-        .arg("build")
-        .args(NATIVE)
-        .args(["--bin", "molsig"]))?;
+    // The CLI that checks the apps' models, as the native step built it for its own tests: a
+    // plain `cargo build --bin` would leave out the dev-dependencies' features and rebuild burn.
+    run(command("cargo").arg("test").args(NATIVE).arg("--no-run"))?;
     run(command("node")
         .arg("web/tests/package.mjs")
         .arg(&tarball)
