@@ -2,7 +2,7 @@
 // attribution, with a legend, the beads' paths with a frame slider and playback, and the
 // bead–bead coupling matrix.
 import type { Explanation } from 'molsig';
-import { MoleculeViewer, beadColour, css, diverging, dominantBeads, fade, pointColours, relativeBeads, type ColourMode } from 'molsig/viewer';
+import { MoleculeViewer, beadColour, css, diverging, dominantBeads, fade, relativeBeads, type ColourMode } from 'molsig/viewer';
 import { $, el } from './dom';
 
 type Mode = ColourMode;
@@ -99,14 +99,14 @@ export class MoleculePanel {
     this.current = e;
     $('explained').textContent = `— ${e.name}`;
     $('explain-warning').textContent = e.warning ? `${e.warning} “Relative membership” colouring still shows which atoms each bead leans on.` : '';
-    await this.viewer.showStructure(e.pdb, e.name);
-    await this.recolour();
+    const mode = this.mode.value as Mode;
+    await this.viewer.showExplanation(e, mode);
+    this.showLegend(e, mode);
     if (e.beads > 0) {
-      await this.viewer.showBeadPaths(new Float32Array(e.beadPositions), e.frames, e.beads, Array.from({ length: e.beads }, (_, b) => beadColour(b)));
       this.slider.max = String(e.frames - 1);
       this.slider.value = '0';
       this.slider.disabled = this.play.disabled = false;
-      await this.frame(0);
+      this.labelFrame(e, 0);
     } else {
       this.slider.disabled = this.play.disabled = true;
       $('frame-label').textContent = 'this model has no beads';
@@ -118,17 +118,24 @@ export class MoleculePanel {
     const e = this.current;
     if (!e) return;
     const mode = this.mode.value as Mode;
-    const colours = pointColours(e, mode);
-    await this.viewer.colourAtoms(colours, mode === 'attribution' ? 'attribution' : 'bead membership');
+    await this.viewer.colourBy(e, mode);
+    this.showLegend(e, mode);
+  }
+
+  private showLegend(e: Explanation, mode: Mode): void {
     const list = $('legend');
     list.replaceChildren(...legend(e, mode));
     list.dataset.mode = mode;
   }
 
+  private labelFrame(e: Explanation, t: number): void {
+    $('frame-label').textContent = `frame ${e.firstFrame + t + 1} (${t + 1} of ${e.frames} in the sample)`;
+  }
+
   private async frame(t: number): Promise<void> {
     const e = this.current;
     if (!e) return;
-    $('frame-label').textContent = `frame ${e.firstFrame + t + 1} (${t + 1} of ${e.frames} in the sample)`;
+    this.labelFrame(e, t);
     await this.viewer.setBeadFrame(t);
   }
 

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import init, { Session, parseManifest } from './generated/engine.js';
 import { MolsigError, cancelledBy, type TrainOptions } from './engine';
+import { tableEntries } from './protocol';
 import type * as T from './types';
 
 /** A byte range of a file on disk, as the engine's reader asks for it. */
@@ -86,8 +87,7 @@ async function call<R>(context: string, f: () => R | Promise<R>): Promise<R> {
   }
 }
 
-const entries = (d: DiskTrajectories) =>
-  d.files.map((path, i) => ({ name: basename(path), label: d.labels?.[i] || undefined, group: d.groups?.[i] || undefined }));
+const entries = (d: DiskTrajectories) => tableEntries(d.files.map((path) => basename(path)), d.labels, d.groups);
 
 /** One molsig engine in this Node process, on the CPU. Make it with `Molsig.create()`. The API
  * is the browser's with paths in place of `File`s. One call at a time: the engine holds one

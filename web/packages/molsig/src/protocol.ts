@@ -10,7 +10,7 @@
 
 import type {
   BackendInfo, CheckpointHeader, DataOptions, DatasetSummary, EpochRun, Explanation, Inspection, ManifestEntry,
-  Predictions, SignatureRun, TrainEvent, TrainRequest, TrainSummary,
+  Predictions, SignatureRun, TrainEvent, TrainRequest, TrainSummary, TrajectoryEntry,
 } from './generated/engine.js';
 
 /** Trajectories and their table: one topology (PDB or GRO) and XTC files, each with an optional
@@ -22,6 +22,12 @@ export interface Trajectories {
   labels?: string[];
   /** One per file; `''` or missing for none. */
   groups?: string[];
+}
+
+/** The session's table rows for files named `names`, with their labels and groups ('' or a
+ * missing column: none). */
+export function tableEntries(names: string[], labels?: string[], groups?: string[]): TrajectoryEntry[] {
+  return names.map((name, i) => ({ name, label: labels?.[i] || undefined, group: groups?.[i] || undefined }));
 }
 
 /** Which compute backend the engine uses: WebGPU when the browser offers a hardware adapter

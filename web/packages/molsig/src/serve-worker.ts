@@ -5,6 +5,7 @@
 // the client replaces it. `worker.ts` and `worker-inlined.ts` differ only in where the wasm
 // comes from.
 import init, { Benchmarks, Session, crashForTesting, panicMessage, parseManifest } from './generated/engine.js';
+import { tableEntries } from './protocol';
 import type * as P from './protocol';
 import type * as T from './types';
 
@@ -66,7 +67,7 @@ async function startEngine(source: WasmSource, options: P.EngineOptions, id: num
 const bytes = async (file: File) => new Uint8Array(await file.arrayBuffer());
 
 /** The table's rows beside their files, as the session takes them. */
-const entries = (d: T.Trajectories) => d.files.map((f, i) => ({ name: f.name, label: d.labels?.[i] || undefined, group: d.groups?.[i] || undefined }));
+const entries = (d: T.Trajectories) => tableEntries(d.files.map((f) => f.name), d.labels, d.groups);
 
 let engine: Promise<Engine> | undefined;
 

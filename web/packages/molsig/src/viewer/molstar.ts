@@ -158,10 +158,15 @@ export class MoleculeViewer {
    * markers at the sample's first frame (models with beads). */
   async showExplanation(e: Explanation, mode: ColourMode = 'beads'): Promise<void> {
     await this.showStructure(e.pdb, e.name);
-    await this.colourAtoms(pointColours(e, mode), mode === 'attribution' ? 'attribution' : 'bead membership');
+    await this.colourBy(e, mode);
     if (e.beads === 0) return;
     await this.showBeadPaths(new Float32Array(e.beadPositions), e.frames, e.beads, Array.from({ length: e.beads }, (_, b) => beadColour(b)));
     await this.setBeadFrame(0);
+  }
+
+  /** Recolours the molecule of `e` (shown by `showExplanation`) by `mode`. */
+  colourBy(e: Explanation, mode: ColourMode): Promise<void> {
+    return this.colourAtoms(pointColours(e, mode), mode === 'attribution' ? 'attribution' : 'bead membership');
   }
 
   /** Runs `job` after every earlier call has finished (failures don't block later calls). */
