@@ -887,6 +887,112 @@ assignment_entropy: number,
 warning: string | null,
 };
 
+export type Transform = { 
+/**
+ * Monotone time warp φ on [0, 1], as its values at equally spaced knots (first 0, last 1,
+ * never decreasing). The copy passes through every original frame and adds the points of
+ * the path at times φ(j / (T − 1)), so the path itself is unchanged. Empty: no warp.
+ */
+warp?: Array<number>, 
+/**
+ * Every this-many-th frame is shown twice (0: none).
+ */
+repeatEvery?: number, 
+/**
+ * Every this-many-th frame is left out, the first and last kept (0: none; else ≥ 2).
+ */
+dropEvery?: number, 
+/**
+ * Time runs backwards.
+ */
+reverse?: boolean, 
+/**
+ * Shuffle the atom order with this seed.
+ */
+permuteSeed?: number, 
+/**
+ * Rotation axis (any length but zero when `rotateDegrees` is not 0).
+ */
+rotateAxis?: [number, number, number], 
+/**
+ * Rotation angle in degrees, about the first frame's centroid.
+ */
+rotateDegrees?: number, 
+/**
+ * Added to every point of every frame, Å.
+ */
+translate?: [number, number, number], 
+/**
+ * Standard deviation of Gaussian noise added to every coordinate, Å.
+ */
+noise?: number, 
+/**
+ * Seed of the noise.
+ */
+noiseSeed?: number,
+};
+
+export type Transformed = { 
+/**
+ * Trajectory name.
+ */
+name: string, 
+/**
+ * The copy's first frame as PDB text, in the original atom order (Å).
+ */
+pdb: string, 
+/**
+ * Points per frame.
+ */
+points: number, 
+/**
+ * Beads (0 for models without coarse-graining).
+ */
+beads: number, 
+/**
+ * Frames of the copy.
+ */
+frames: number, 
+/**
+ * Each frame's time, in frames of the original window (decreasing when reversed).
+ */
+times: Array<number>, 
+/**
+ * `[frames, points, 3]`, Å, in the original atom order (for drawing).
+ */
+coordinates: Array<number>, 
+/**
+ * The copy's atom order: its point `i` is the original's point `order[i]`.
+ */
+order: Array<number>, 
+/**
+ * The copy's Q in its own atom order, `[points, beads]`.
+ */
+assignments: Array<number>, 
+/**
+ * Q comes from the model's pass over the copy; `false` when the copy's frame count differs
+ * from the model's, and the original's Q (in the copy's order) is used instead.
+ */
+assignmentsFromModel: boolean, 
+/**
+ * Bead centroids of the copy, `[frames, beads, 3]`, Å: the path the numbers are about.
+ */
+beadPaths: Array<number>, 
+/**
+ * The model's classes, the order of `probabilities`.
+ */
+classes: Array<string>, 
+/**
+ * Mean class probabilities over the copy's samples; `null` when it is shorter than one
+ * sample.
+ */
+probabilities: Array<number> | null, 
+/**
+ * Samples of the model's frame count the copy was cut into.
+ */
+samples: number,
+};
+
 export type SignatureRun = { 
 /**
  * Paths per call.

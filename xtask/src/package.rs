@@ -19,13 +19,14 @@ pub fn dir() -> PathBuf {
 }
 
 /// The entry modules bundled into `dist/` (each self-contained, ESM).
-const ENTRIES: [&str; 7] = [
+const ENTRIES: [&str; 8] = [
     "index",
     "inlined",
     "worker",
     "worker-inlined",
     "signature",
     "viewer",
+    "learn",
     "node",
 ];
 

@@ -43,6 +43,8 @@ pub fn build_web() -> Result<()> {
         (molstar.join("molstar.css"), "molstar.css"),
         (web.join("index.html"), "index.html"),
         (web.join("bench.html"), "bench.html"),
+        (web.join("learn.html"), "learn.html"),
+        (package_dist.join("signature.wasm"), "signature.wasm"),
         (web.join("style.css"), "style.css"),
     ];
     for (from, to) in files {

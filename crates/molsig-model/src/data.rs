@@ -146,6 +146,44 @@ impl Molecule {
         }
     }
 
+    /// The same molecule with its points relabelled: point `i` of the result is point
+    /// `order[i]` of this one (graph, labels and alignment reference follow). The copy is for
+    /// the model only: it cannot read trajectories or write PDB.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when `order` is not a permutation of the points.
+    pub fn permuted(&self, order: &[usize]) -> Result<Self> {
+        let n = self.len();
+        let mut new_index = vec![usize::MAX; n];
+        for (i, &old) in order.iter().enumerate() {
+            if old >= n || new_index[old] != usize::MAX {
+                return Err(Error::Invalid(format!(
+                    "the order is not a permutation of the {n} points (entry {i} is {old})"
+                )));
+            }
+            new_index[old] = i;
+        }
+        if order.len() != n {
+            return Err(Error::Invalid(format!(
+                "the order has {} entries for {n} points",
+                order.len()
+            )));
+        }
+        Ok(Self {
+            name: self.name.clone(),
+            graph: self.graph.permuted(&new_index),
+            labels: order.iter().map(|&i| self.labels[i].clone()).collect(),
+            reference: if self.reference.len() == n {
+                order.iter().map(|&i| self.reference[i]).collect()
+            } else {
+                Vec::new()
+            },
+            selected: None,
+            points: None,
+            topology_atoms: self.topology_atoms,
+        })
+    }
+
     /// Number of selected points.
     #[must_use]
     pub fn len(&self) -> usize {

@@ -7,7 +7,9 @@ use burn::tensor::{Device, Tensor, TensorData};
 use molsig_signature::{LogSignature, Paths};
 use serde::{Deserialize, Serialize};
 
-use crate::data::Dataset;
+use crate::coarse_grain::CoarseGrained;
+use crate::data::{Dataset, Molecule};
+use crate::graph::DeviceGraph;
 use crate::model::{Model, ModelConfig};
 use crate::readback::read_back;
 use crate::{Error, Result};
@@ -61,12 +63,7 @@ pub async fn interpret(
     let (n, t) = (molecule.len(), dataset.frames);
     let autodiff = device.clone().autodiff();
     let model = model.clone().fork(&autodiff);
-    let one_directional = match config {
-        ModelConfig::DeepSignature(c) => c.one_directional_edges,
-        ModelConfig::GraphLstm(c) => c.coarse.one_directional_edges,
-        _ => false,
-    };
-    let graph = molecule.graph.to_device(one_directional, &autodiff);
+    let graph = molecule.graph.to_device(one_directional(config), &autodiff);
     let x = Tensor::<4>::from_data(
         TensorData::new(s.coordinates.clone(), [1, n, t, 3]),
         &autodiff,
@@ -106,12 +103,7 @@ pub async fn interpret(
         }
         None => vec![0.0; n],
     };
-    let coarse = match (&model, config) {
-        (Model::DeepSignature(m), _) => Some(m.coarse.forward(x.detach(), &graph)),
-        (Model::GraphLstm(m), _) => Some(m.coarse.forward(x.detach(), &graph)),
-        _ => None,
-    };
-    let Some(coarse) = coarse else {
+    let Some(coarse) = coarse_grain(&model, x.detach(), &graph) else {
         return Ok(Interpretation {
             points: n,
             beads: 0,
@@ -184,6 +176,56 @@ pub async fn interpret(
         assignment_entropy,
         warning,
     })
+}
+
+/// Q of one sample of `molecule` (`coordinates` as `[points, frames, 3]`, nm; aligned already if
+/// the model aligns): `[points, beads]`, or `None` for a model without coarse-graining. The
+/// forward pass's pooling only, without the attribution's backward pass.
+///
+/// # Errors
+/// Coordinates that are not whole frames of the molecule.
+pub async fn assignments(
+    model: &Model,
+    config: &ModelConfig,
+    molecule: &Molecule,
+    coordinates: &[f32],
+    device: &Device,
+) -> Result<Option<Vec<f32>>> {
+    let n = molecule.len();
+    if n == 0 || !coordinates.len().is_multiple_of(n * 3) {
+        return Err(Error::Invalid(format!(
+            "{} coordinates are not whole frames of {n} points",
+            coordinates.len()
+        )));
+    }
+    let t = coordinates.len() / (n * 3);
+    let graph = molecule.graph.to_device(one_directional(config), device);
+    let x = Tensor::<4>::from_data(TensorData::new(coordinates.to_vec(), [1, n, t, 3]), device);
+    let Some(coarse) = coarse_grain(model, x, &graph) else {
+        return Ok(None);
+    };
+    let m = coarse.assignments.dims()[2];
+    Ok(Some(
+        read_back::<f32, _>(coarse.assignments.reshape([n, m])).await?,
+    ))
+}
+
+/// Whether the model reads the authors' one-directional edge lists.
+fn one_directional(config: &ModelConfig) -> bool {
+    match config {
+        ModelConfig::DeepSignature(c) => c.one_directional_edges,
+        ModelConfig::GraphLstm(c) => c.coarse.one_directional_edges,
+        _ => false,
+    }
+}
+
+/// The coarse-graining stage of models that have one.
+fn coarse_grain(model: &Model, x: Tensor<4>, graph: &DeviceGraph) -> Option<CoarseGrained> {
+    match model {
+        Model::DeepSignature(m) => Some(m.coarse.forward(x, graph)),
+        Model::GraphLstm(m) => Some(m.coarse.forward(x, graph)),
+        _ => None,
+    }
 }
 
 fn x_plain(coordinates: &[f32], n: usize, t: usize, device: &Device) -> Tensor<3> {

@@ -41,35 +41,7 @@ pub async fn explain(
     trajectory: usize,
     device: &Device,
 ) -> Result<Explanation> {
-    let header = &model.header;
-    let of = dataset.trajectories.get(trajectory).ok_or_else(|| {
-        Error::Input(format!(
-            "trajectory {trajectory} does not exist; there are {}",
-            dataset.trajectories.len()
-        ))
-    })?;
-    // The data may have been read for another model (the page keeps its training data when a
-    // model file is loaded): check it fits this one, as `predict` does.
-    let points = dataset.molecules[of.molecule].len();
-    if points != header.atoms {
-        return Err(Error::Input(format!(
-            "{} was read as {points} points per frame, but the model takes {}; read the data \
-             again with the model's settings",
-            of.name, header.atoms
-        )));
-    }
-    if dataset.frames != header.input.frames {
-        return Err(Error::Input(format!(
-            "{} was read in samples of {} frames, but the model takes {}; read the data again \
-             with the model's settings",
-            of.name, dataset.frames, header.input.frames
-        )));
-    }
-    let sample = dataset
-        .samples
-        .iter()
-        .position(|s| s.trajectory == trajectory)
-        .ok_or_else(|| Error::Input(format!("trajectory {trajectory} has no samples")))?;
+    let sample = first_sample(model, dataset, trajectory)?;
     // A dataset of that one sample: aligning it (as the model expects) costs nothing extra, and
     // re-aligning an already aligned sample leaves it as it is.
     let mut single = Dataset::new(dataset.classes.clone(), dataset.frames);
@@ -114,4 +86,45 @@ pub async fn explain(
         first_frame: s.start_frame,
         interpretation,
     })
+}
+
+/// The first sample of trajectory `trajectory`, after checking that the data fits `model`
+/// (points per frame, frames per sample).
+///
+/// # Errors
+/// No such trajectory, data read for another model, or a trajectory without samples.
+pub(crate) fn first_sample(
+    model: &TrainedModel,
+    dataset: &Dataset,
+    trajectory: usize,
+) -> Result<usize> {
+    let header = &model.header;
+    let of = dataset.trajectories.get(trajectory).ok_or_else(|| {
+        Error::Input(format!(
+            "trajectory {trajectory} does not exist; there are {}",
+            dataset.trajectories.len()
+        ))
+    })?;
+    // The data may have been read for another model (the page keeps its training data when a
+    // model file is loaded): check it fits this one, as `predict` does.
+    let points = dataset.molecules[of.molecule].len();
+    if points != header.atoms {
+        return Err(Error::Input(format!(
+            "{} was read as {points} points per frame, but the model takes {}; read the data \
+             again with the model's settings",
+            of.name, header.atoms
+        )));
+    }
+    if dataset.frames != header.input.frames {
+        return Err(Error::Input(format!(
+            "{} was read in samples of {} frames, but the model takes {}; read the data again \
+             with the model's settings",
+            of.name, dataset.frames, header.input.frames
+        )));
+    }
+    dataset
+        .samples
+        .iter()
+        .position(|s| s.trajectory == trajectory)
+        .ok_or_else(|| Error::Input(format!("trajectory {trajectory} has no samples")))
 }

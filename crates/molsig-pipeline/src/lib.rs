@@ -10,7 +10,8 @@
 //! its memory; [`dataset::load`] the labelled trajectories with the class order fixed once;
 //! [`train::splits`] and [`train::train`] (events, cancel, held-out metrics, the model file's
 //! record of the run); [`predict::predict`] against the model's own classes; and
-//! [`explain::explain`] one trajectory for the viewer.
+//! [`explain::explain`] one trajectory for the viewer; [`transform::transform`] one trajectory
+//! moved, rotated, relabelled or re-timed, for the classroom demos.
 #![warn(missing_docs)]
 
 pub mod dataset;
@@ -21,5 +22,6 @@ pub mod inspect;
 pub mod plan;
 pub mod predict;
 pub mod train;
+pub mod transform;
 
 pub use error::{Error, Result};

@@ -19,6 +19,7 @@ use molsig_pipeline::inspect::{Inspection, inspect, load_system};
 use molsig_pipeline::plan::{BROWSER_MEMORY_BUDGET, DataOptions, Files, Plan, plan};
 use molsig_pipeline::predict::{Predictions, predict, prediction_batch};
 use molsig_pipeline::train::{TrainRequest, TrainSummary, TrainedModel, splits, train};
+use molsig_pipeline::transform::{Transform, Transformed, transform};
 use serde::{Deserialize, Serialize};
 
 use crate::backend::Backend;
@@ -248,11 +249,31 @@ impl Session {
     /// No model or data, an index out of range, or the interpretation pass.
     pub async fn explain(&self, source: Source, index: usize) -> Result<Explanation> {
         let model = self.model()?;
-        let data = match source {
+        let data = self.data(source)?;
+        Ok(explain(&model, &data.dataset, index, self.device()).await?)
+    }
+
+    /// Transforms the first sample of trajectory `index` (training data or last prediction) and
+    /// runs the model on the copy; the identity transform gives the original.
+    ///
+    /// # Errors
+    /// No model or data, an index out of range, a bad transform, or the forward pass.
+    pub async fn transform(
+        &self,
+        source: Source,
+        index: usize,
+        change: &Transform,
+    ) -> Result<Transformed> {
+        let model = self.model()?;
+        let data = self.data(source)?;
+        Ok(transform(&model, &data.dataset, index, change, self.device()).await?)
+    }
+
+    fn data(&self, source: Source) -> Result<Rc<Loaded>> {
+        match source {
             Source::Training => self.training.borrow().clone(),
             Source::New => self.predicted.borrow().clone(),
         }
-        .ok_or(Error::Missing("no trajectories to explain"))?;
-        Ok(explain(&model, &data.dataset, index, self.device()).await?)
+        .ok_or(Error::Missing("no trajectories loaded"))
     }
 }

@@ -23,6 +23,7 @@ use molsig_pipeline::inspect::Inspection;
 use molsig_pipeline::plan::{DataOptions, Plan, PlannedTrajectory};
 use molsig_pipeline::predict::{Predictions, SamplePrediction, TrajectoryPrediction};
 use molsig_pipeline::train::{TrainRequest, TrainSummary};
+use molsig_pipeline::transform::{Transform, Transformed};
 use ts_rs::{Config, TS};
 
 use crate::backend::BackendInfo;
@@ -72,6 +73,8 @@ pub fn declarations() -> String {
         Source::decl(&config),
         Explanation::decl(&config),
         Interpretation::decl(&config),
+        Transform::decl(&config),
+        Transformed::decl(&config),
         SignatureRun::decl(&config),
         EpochRun::decl(&config),
     ];

@@ -123,7 +123,7 @@ mod tests {
 
     #[test]
     fn the_pages_meta_tags_carry_the_policy() {
-        for page in ["web/index.html", "web/bench.html"] {
+        for page in ["web/index.html", "web/bench.html", "web/learn.html"] {
             let html = std::fs::read_to_string(root().join(page)).expect(page);
             assert_eq!(
                 meta_policy(&html, page),
@@ -132,7 +132,7 @@ mod tests {
             );
         }
         // A built site (`build_web` copies the pages) must match too: a stale dist/ fails here.
-        for page in ["dist/index.html", "dist/bench.html"] {
+        for page in ["dist/index.html", "dist/bench.html", "dist/learn.html"] {
             if let Ok(html) = std::fs::read_to_string(root().join(page)) {
                 assert_eq!(
                     meta_policy(&html, page),

@@ -167,6 +167,13 @@ export class Molsig {
     return (await this.ask({ type: 'explain', source, index }, 'explanation')).explanation;
   }
 
+  /** Transforms the first sample of trajectory `index` of the training data or of the last
+   * prediction (moved, rotated, atoms shuffled, re-timed, reversed, noised) and runs the model on
+   * the copy: its coordinates, Q, bead paths and class probabilities. `{}` gives the original. */
+  async transform(source: 'training' | 'new', index: number, transform: T.Transform): Promise<T.Transformed> {
+    return (await this.ask({ type: 'transform', source, index, transform }, 'transformed')).view;
+  }
+
   /** The current model as the bytes of a `.molsig` file (the CLI reads it too). */
   async saveModel(): Promise<Uint8Array> {
     return (await this.ask({ type: 'save' }, 'saved')).bytes;

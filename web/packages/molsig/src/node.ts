@@ -154,6 +154,11 @@ export class Molsig {
     return call('explain', () => this.session.explain(source, index));
   }
 
+  /** Transforms the first sample of trajectory `index` and runs the model on the copy. */
+  async transform(source: 'training' | 'new', index: number, transform: T.Transform): Promise<T.Transformed> {
+    return call('transform', () => this.session.transform(source, index, transform));
+  }
+
   /** The current model as the bytes of a `.molsig` file. */
   async saveModel(): Promise<Uint8Array> {
     return call('save', () => this.session.saveModel());

@@ -10,7 +10,7 @@
 
 import type {
   BackendInfo, CheckpointHeader, DataOptions, DatasetSummary, EpochRun, Explanation, Inspection, ManifestEntry,
-  Predictions, SignatureRun, TrainEvent, TrainRequest, TrainSummary, TrajectoryEntry,
+  Predictions, SignatureRun, TrainEvent, TrainRequest, TrainSummary, TrajectoryEntry, Transform, Transformed,
 } from './generated/engine.js';
 
 /** Trajectories and their table: one topology (PDB or GRO) and XTC files, each with an optional
@@ -54,6 +54,7 @@ export type Request =
   | { type: 'loadModel'; id: number; file: File }
   | { type: 'predict'; id: number; data: Trajectories }
   | { type: 'explain'; id: number; source: 'training' | 'new'; index: number }
+  | { type: 'transform'; id: number; source: 'training' | 'new'; index: number; transform: Transform }
   | { type: 'benchSignature'; id: number; gpu: boolean; batch: number; length: number; channels: number; depth: number; repeats: number }
   | { type: 'benchEpoch'; id: number; gpu: boolean; perClass: number; nodes: number; frames: number; beads: number }
   /** Test-only: a real wasm trap (molsig-wasm's `crashForTesting`); the page sends it only from
@@ -78,6 +79,7 @@ export type Response =
   | { type: 'model'; id: number; info: CheckpointHeader }
   | { type: 'predictions'; id: number; predictions: Predictions }
   | { type: 'explanation'; id: number; explanation: Explanation }
+  | { type: 'transformed'; id: number; view: Transformed }
   | { type: 'signatureRun'; id: number; run: SignatureRun }
   | { type: 'epochRun'; id: number; run: EpochRun }
   | { type: 'error'; id: number; message: string; context: string }

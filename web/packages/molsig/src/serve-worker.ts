@@ -115,6 +115,10 @@ async function handle(source: WasmSource, request: P.Request): Promise<P.Respons
       const explanation = await session.explain(request.source, request.index);
       return { type: 'explanation', id, explanation };
     }
+    case 'transform': {
+      const view = await session.transform(request.source, request.index, request.transform);
+      return { type: 'transformed', id, view };
+    }
     case 'benchSignature': {
       const r = request;
       const run = await (await benchmarks()).signature(r.gpu, r.batch, r.length, r.channels, r.depth, r.repeats);

@@ -3,6 +3,6 @@
 export type {
   BackendInfo, CheckpointHeader, DataOptions, DatasetSummary, EpochReport, EpochRun, Explanation, Inspection,
   LossReport, ManifestEntry, Metrics, Part, Plan, Predictions, SamplePrediction, SignatureRun, TrainEvent,
-  TrainRequest, TrainSummary, TrajectoryEntry, TrajectoryPrediction,
+  TrainRequest, TrainSummary, TrajectoryEntry, TrajectoryPrediction, Transform, Transformed,
 } from './generated/engine.js';
 export type { BackendChoice, CrashKind, Trajectories } from './protocol';

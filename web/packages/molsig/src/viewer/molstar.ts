@@ -15,29 +15,29 @@ import { pointColours, type ColourMode } from './colouring';
 import { beadColour } from './palette';
 
 // The slice of Mol*'s API used here (see molstar/lib/*.d.ts for the real types).
-interface Ref { ref: string }
+export interface Ref { ref: string }
 interface Unit {
   kind: number; // 0 = atomic
   elements: ArrayLike<number>;
   model: { atomicHierarchy: { atomSourceIndex: { value(element: number): number } } };
 }
 interface Location { kind: string; unit?: Unit; element?: number; aUnit?: Unit; aIndex?: number }
-interface ColorThemeProvider {
+export interface ColorThemeProvider {
   name: string; label: string; category: string;
   factory(ctx: unknown, props: object): object;
   getParams(ctx: unknown): object;
   defaultValues: object;
   isApplicable(ctx: { structure?: unknown }): boolean;
 }
-interface ReprProps { type: string; typeParams?: object; color?: string; size?: string; sizeParams?: object }
-interface Plugin {
+export interface ReprProps { type: string; typeParams?: object; color?: string; size?: string; sizeParams?: object }
+export interface Plugin {
   clear(): Promise<void>;
   build(): { delete(ref: string): unknown; to(ref: string): { update(params: object): { commit(): Promise<void> } }; commit(): Promise<void> };
   builders: {
     data: { rawData(params: { data: string; label?: string }): Promise<Ref> };
     structure: {
       parseTrajectory(data: Ref, format: 'pdb'): Promise<Ref>;
-      createModel(trajectory: Ref): Promise<Ref>;
+      createModel(trajectory: Ref, params?: { modelIndex: number }): Promise<Ref>;
       createStructure(model: Ref): Promise<Ref>;
       tryCreateComponentStatic(structure: Ref, type: 'all'): Promise<Ref | undefined>;
       representation: { addRepresentation(structure: Ref, props: ReprProps): Promise<Ref> };
@@ -50,7 +50,7 @@ interface Plugin {
   } };
   helpers: { viewportScreenshot?: { getImageDataUri(): Promise<string> } };
 }
-interface MolstarViewer { plugin: Plugin }
+export interface MolstarViewer { plugin: Plugin }
 /** Mol*'s `Viewer` class (what `create` needs of it). */
 export interface MolstarViewerClass { create(element: HTMLElement, options: object): Promise<MolstarViewer> }
 
@@ -61,7 +61,7 @@ const CHAIN_IDS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
 let themeCount = 0;
 
 /** Mol*'s viewer as molsig shows it: the 3D view, the sequence, no side panels. */
-const VIEWER_OPTIONS = {
+export const VIEWER_OPTIONS = {
   layoutIsExpanded: false,
   layoutShowControls: false,
   layoutShowRemoteState: false,
@@ -89,7 +89,7 @@ function atomIndex(loc: Location): number {
 }
 
 /** Registers a colour theme giving atom i (file order) the colour `colourOf(i)`. */
-function addTheme(plugin: Plugin, label: string, colourOf: (atom: number) => number | undefined): ColorThemeProvider {
+export function addTheme(plugin: Plugin, label: string, colourOf: (atom: number) => number | undefined): ColorThemeProvider {
   const provider: ColorThemeProvider = {
     name: `molsig-${++themeCount}`,
     label,
@@ -109,12 +109,12 @@ function addTheme(plugin: Plugin, label: string, colourOf: (atom: number) => num
   return provider;
 }
 
-function removeThemes(plugin: Plugin, themes: (ColorThemeProvider | undefined)[]): void {
+export function removeThemes(plugin: Plugin, themes: (ColorThemeProvider | undefined)[]): void {
   for (const t of themes) if (t) plugin.representation.structure.themes.colorThemeRegistry.remove(t);
 }
 
 /** Loads PDB text as a structure of its own with one representation; returns its data node. */
-async function addOverlay(plugin: Plugin, pdb: string, label: string, repr: ReprProps): Promise<Ref> {
+export async function addOverlay(plugin: Plugin, pdb: string, label: string, repr: ReprProps): Promise<Ref> {
   const data = await plugin.builders.data.rawData({ data: pdb, label });
   const trajectory = await plugin.builders.structure.parseTrajectory(data, 'pdb');
   const model = await plugin.builders.structure.createModel(trajectory);
@@ -124,7 +124,7 @@ async function addOverlay(plugin: Plugin, pdb: string, label: string, repr: Repr
 }
 
 /** PDB text of pseudo-atoms: hydrogens, so Mol* infers no bonds between them by distance. */
-function pseudoAtomsPdb(points: { bead: number; name: string; x: number; y: number; z: number }[], conect: [number, number][]): string {
+export function pseudoAtomsPdb(points: { bead: number; name: string; x: number; y: number; z: number }[], conect: [number, number][]): string {
   const f = (v: number) => v.toFixed(3).padStart(8);
   const lines = points.map((p, i) => 'HETATM' + String(i + 1).padStart(5) + ' ' + p.name.padEnd(4) + ' BDP '
     + CHAIN_IDS[p.bead % CHAIN_IDS.length] + String(p.bead + 1).padStart(4) + '    '
