@@ -11,6 +11,7 @@ import {
   artifacts, dataset, demoTrajectories, downloadOf, loadDemo, manifest, predictions, settings, statusOf,
   text, train, withPage, xtcFrames,
 } from './page.mjs';
+import { learnTests } from './learn.mjs';
 
 let passed = 0;
 let failed = 0;
@@ -401,6 +402,8 @@ await test('the page cannot reach other origins (Content-Security-Policy)', () =
     assert.equal(result.fetched, 'blocked');
     assert.ok(result.violations.includes('connect-src'), JSON.stringify(result));
   }));
+
+await learnTests(test);
 
 const large = process.env.MOLSIG_E2E_LARGE;
 if (large) {

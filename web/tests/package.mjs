@@ -6,10 +6,14 @@
 // model and computes reference signatures. The model goes to the CLI's `predict` on the same
 // files, whose probabilities must agree with the browser's; the signatures must match the
 // fixtures of crates/molsig-signature (iisignature et al.) as the Rust tests require.
+// The `learn` app instead embeds one classroom demo of `molsig/learn` (with Mol*'s viewer bundle
+// from its own install of molstar) and checks the numbers it shows: a translation leaves every
+// signature level and the model's prediction unchanged, before and after a slider moves.
 //
 // Usage: node web/tests/package.mjs <molsig-x.y.z.tgz> [app ...]
 //   apps: importmap (no bundler), vite (dev server, and build + preview), webpack (production
-//   build), next (Turbopack and webpack builds + next start); default all, or MOLSIG_APPS=a,b.
+//   build), next (Turbopack and webpack builds + next start), learn (molsig/learn's translation
+//   demo: an import map and Mol*'s viewer bundle); default all, or MOLSIG_APPS=a,b.
 //   Environment:
 //   MOLSIG_CLI        the CLI (default target/debug/molsig, else target/release/molsig)
 //   MOLSIG_NPM_CACHE  npm's cache folder (default: npm's own, shared by every app and run)
@@ -31,6 +35,8 @@ const repo = resolve(here, '..', '..');
 const templates = join(here, 'package');
 const dataset = join(repo, 'web', 'demo', 'dataset');
 const fixtures = join(repo, 'crates', 'molsig-signature', 'tests', 'fixtures', 'signatures');
+/** The learn app's files: the demo molecule, its trajectory and the model trained to read it. */
+const learnData = join(repo, 'web', 'demo');
 
 /** The strict policy every app is served with (relaxations per app are listed in APPS). */
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; "
@@ -42,13 +48,20 @@ const SIGNATURE_TOLERANCE = 1e-10;
 const CHECK_TIMEOUT_MS = 600_000;
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/** The learn app draws with Mol*, so it needs WebGL: SwiftShader's, as the site's tests (page.mjs). */
+const WEBGL_FLAGS = [...CHROMIUM_FLAGS.filter((f) => f !== '--disable-gpu'), '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
+/** The learn demo under a translation: each level's relative change, and the largest difference
+ * between the original's and the copy's probabilities, stay below this (molsig/learn's TOLERANCE). */
+const LEARN_TOLERANCE = 1e-5;
+/** ArrowLeft presses on the learn demo's x slider (0.5 Å each, from 12 Å). */
+const LEARN_STEPS = 3;
 
 // ---------------------------------------------------------------------------------------------
 // Arguments and inputs.
 
 const [tarballArg, ...appArgs] = process.argv.slice(2);
 if (!tarballArg) {
-  console.error('usage: node web/tests/package.mjs <molsig-x.y.z.tgz> [importmap|vite|webpack|next ...]');
+  console.error('usage: node web/tests/package.mjs <molsig-x.y.z.tgz> [importmap|vite|webpack|next|learn ...]');
   process.exit(2);
 }
 const tarball = resolve(tarballArg);
@@ -59,10 +72,6 @@ if (!existsSync(tarball)) {
 const cli = process.env.MOLSIG_CLI
   ? resolve(process.env.MOLSIG_CLI)
   : [join(repo, 'target', 'debug', 'molsig'), join(repo, 'target', 'release', 'molsig')].find(existsSync);
-if (!cli || !existsSync(cli)) {
-  console.error('no molsig CLI: build it (cargo build -p molsig-cli --features molsig-signature/gpu) or set MOLSIG_CLI');
-  process.exit(2);
-}
 const npmCache = process.env.MOLSIG_NPM_CACHE ? resolve(process.env.MOLSIG_NPM_CACHE) : null;
 
 /** The reference cases: inputs for the page, outputs for the comparison. */
@@ -134,6 +143,21 @@ const APPS = {
     })),
     relaxed: "script-src adds a per-request 'nonce-…' (Next's proxy, for its inline scripts)",
   },
+  learn: {
+    // No shared check and no dataset: the page mounts molsig/learn's translation demo on
+    // web/demo's files, copied beside it (`files`: from, to). Mol* comes from the template's own
+    // dependency on molstar (npm), as a real app gets it: its prebuilt viewer bundle
+    // (node_modules/molstar/build/viewer/molstar.js and .css), loaded by a classic script tag.
+    files: ['demo.pdb', 'demo.xtc', 'friction.molsig'].map((f) => [join(learnData, f), f]),
+    learn: true,
+    // Mol*'s prebuilt molstar.js, as it starts, evaluates strings as code (`new Function`) and
+    // fetches a wasm module it carries as a data: URL, so the page needs 'unsafe-eval' (as the
+    // package's README says) and connect-src data:; Mol* from its ES modules through a bundler
+    // would need neither. The worker's script keeps the strict policy.
+    modes: [{ name: 'static', serve: (dir) => staticServer(dir, { page: { 'script-src': ["'unsafe-eval'"], 'connect-src': ['data:'] } }) }],
+    relaxed: "script-src adds the import map's 'sha256-…' (computed by the runner's server); on the page only (Mol*'s "
+      + "prebuilt molstar.js), script-src adds 'unsafe-eval' and connect-src data:",
+  },
 };
 
 const requested = appArgs.length ? appArgs
@@ -144,6 +168,11 @@ for (const a of requested) {
     console.error(`unknown app ${a}; apps: ${Object.keys(APPS).join(', ')}`);
     process.exit(2);
   }
+}
+// Every app but learn gives its model to the CLI.
+if (requested.some((a) => !APPS[a].learn) && (!cli || !existsSync(cli))) {
+  console.error('no molsig CLI: build it (cargo build -p molsig-cli --features molsig-signature/gpu) or set MOLSIG_CLI');
+  process.exit(2);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -207,9 +236,19 @@ function inlineScriptHashes(html) {
     .map((m) => `'sha256-${createHash('sha256').update(m[1], 'utf8').digest('base64')}'`);
 }
 
+/** `policy` with `sources` (directive → sources) added after each directive's first source. */
+function relax(policy, sources) {
+  return policy.split('; ').map((directive) => {
+    const [name, first, ...rest] = directive.split(' ');
+    const added = sources[name] ?? [];
+    return added.length ? [name, first, ...added, ...rest].join(' ') : directive;
+  }).join('; ');
+}
+
 /** A static file server for `root` with the strict policy; an HTML file's inline scripts get
- * their hashes added to script-src. */
-function staticServer(root) {
+ * their hashes added to script-src, and `page` (directive → sources) relaxes pages only: the
+ * worker's script keeps the strict policy. */
+function staticServer(root, { page = {} } = {}) {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     let file = resolve(root, `.${path}`);
@@ -224,8 +263,9 @@ function staticServer(root) {
     }
     const body = readFileSync(file);
     const type = TYPES[extname(file)] ?? 'application/octet-stream';
-    const hashes = type.startsWith('text/html') ? inlineScriptHashes(body.toString('utf8')) : [];
-    const policy = hashes.length ? CSP.replace("script-src 'self'", `script-src 'self' ${hashes.join(' ')}`) : CSP;
+    const policy = type.startsWith('text/html')
+      ? relax(CSP, { ...page, 'script-src': [...inlineScriptHashes(body.toString('utf8')), ...(page['script-src'] ?? [])] })
+      : CSP;
     res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length, 'Content-Security-Policy': policy });
     res.end(req.method === 'HEAD' ? undefined : body);
   });
@@ -264,16 +304,14 @@ async function waitFor(url, server, timeoutMs = 180_000) {
 // ---------------------------------------------------------------------------------------------
 // The browser run.
 
-async function browserRun(url, artifacts) {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const origin = new URL(url).origin;
+/** Watches `page` of `context` for what the runner fails on: console errors, page errors, failed
+ * requests, HTTP errors and requests to another origin; after `goOffline()` (which cuts the
+ * network), any request at all. */
+function watch(context, page, origin) {
   const problems = { console: [], pageErrors: [], failed: [], badStatus: [], foreign: [], afterOffline: [], consoleAfter: [] };
   const logs = [];
   let offline = false;
   const workers = [];
-  const responses = new Map();
   const seen = [];
   context.on('request', (r) => {
     const u = r.url();
@@ -285,8 +323,7 @@ async function browserRun(url, artifacts) {
   context.on('requestfailed', (r) => {
     if (!offline) problems.failed.push(`${r.url()}: ${r.failure()?.errorText}`);
   });
-  context.on('response', async (r) => {
-    responses.set(r.url(), r);
+  context.on('response', (r) => {
     if (!offline && r.status() >= 400) problems.badStatus.push(`${r.status()} ${r.url()}`);
   });
   page.on('worker', (w) => workers.push(w.url()));
@@ -296,6 +333,19 @@ async function browserRun(url, artifacts) {
     if (m.type() === 'error') (offline ? problems.consoleAfter : problems.console).push(`${m.text()}${where}`);
   });
   page.on('pageerror', (e) => { logs.push(`pageerror: ${e.message}`); (offline ? problems.consoleAfter : problems.pageErrors).push(e.message); });
+  const goOffline = async () => {
+    offline = true;
+    await context.route('**/*', (route) => route.abort('internetdisconnected'));
+    await context.setOffline(true);
+  };
+  return { problems, logs, workers, seen, goOffline };
+}
+
+async function browserRun(url, artifacts) {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const { problems, logs, workers, seen, goOffline } = watch(context, page, new URL(url).origin);
   const t = { start: Date.now() };
   try {
     const documentResponse = await page.goto(url, { waitUntil: 'load', timeout: 120_000 });
@@ -306,9 +356,7 @@ async function browserRun(url, artifacts) {
     t.ready = Date.now();
     // Let anything the page or framework starts after load settle, then cut the network.
     await page.waitForTimeout(1000);
-    offline = true;
-    await context.route('**/*', (route) => route.abort('internetdisconnected'));
-    await context.setOffline(true);
+    await goOffline();
     const inputs = cases.map(({ name, input, batch, length, channels, depth }) => ({ name, input, batch, length, channels, depth }));
     const result = await Promise.race([
       page.evaluate((c) => window.molsigCheck(c), inputs),
@@ -317,6 +365,78 @@ async function browserRun(url, artifacts) {
     t.checked = Date.now();
     await page.screenshot({ path: join(artifacts, 'page.png') }).catch(() => {});
     return { result, problems, documentCsp, workers, seen, logs, ms: { ready: t.ready - t.start, check: t.checked - t.ready } };
+  } catch (e) {
+    await page.screenshot({ path: join(artifacts, 'failure.png') }).catch(() => {});
+    e.message += `\nproblems: ${JSON.stringify(problems)}\nlast console lines:\n${logs.slice(-25).join('\n')}`;
+    throw e;
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Waits until the learn demo shows numbers newer than its `after`-th update and is no longer
+ * busy (or the page failed), then reads them from its DOM: the rows of the level table, the
+ * predictions' data attributes, the x slider; and, from the mounted demo's `numbers()`, the
+ * translation they were made with. */
+async function learnState(page, after) {
+  await page.waitForFunction((n) => {
+    if (typeof window.molsigError === 'string') return true;
+    const root = document.querySelector('.molsig-learn');
+    if (!root) return false;
+    if (root.querySelector('.molsig-learn-status')?.textContent.startsWith('Error:')) return true;
+    return Number(root.dataset.updates) > n && root.dataset.busy === 'false';
+  }, after, { timeout: CHECK_TIMEOUT_MS });
+  const state = await page.evaluate(() => {
+    const root = document.querySelector('.molsig-learn');
+    const status = root?.querySelector('.molsig-learn-status')?.textContent ?? '';
+    if (typeof window.molsigError === 'string' || status.startsWith('Error:')) return { error: window.molsigError ?? status };
+    const predictions = root.querySelector('.molsig-learn-predictions');
+    const view = root.querySelector('.molsig-learn-view');
+    return {
+      status,
+      updates: Number(root.dataset.updates),
+      latency: Number(root.dataset.latency),
+      levels: [...root.querySelectorAll('.molsig-learn-levels tbody tr')]
+        .map((r) => ({ level: Number(r.dataset.level), relative: Number(r.dataset.relative) })),
+      original: JSON.parse(predictions.dataset.original ?? 'null'),
+      copy: JSON.parse(predictions.dataset.copy ?? 'null'),
+      x: Number(root.querySelector('[data-control=x]').value),
+      translate: window.molsigDemo?.numbers()?.settings.transform.translate ?? null,
+      view: view.querySelector('canvas') ? 'a canvas' : `no canvas (${view.textContent.trim().slice(0, 300)})`,
+    };
+  });
+  if (state.error) throw new Error(`the demo failed: ${state.error}`);
+  return state;
+}
+
+/** The learn app: waits for the demo's first numbers, cuts the network, moves the x slider with
+ * the keyboard and waits for the numbers of the new position; screenshot at 1280×720. */
+async function learnBrowserRun(url, artifacts) {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: WEBGL_FLAGS });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  const { problems, logs, workers, seen, goOffline } = watch(context, page, new URL(url).origin);
+  const t = { start: Date.now() };
+  try {
+    const documentResponse = await page.goto(url, { waitUntil: 'load', timeout: 120_000 });
+    const documentCsp = documentResponse?.headers()['content-security-policy'] ?? null;
+    const first = await learnState(page, 0);
+    t.ready = Date.now();
+    // Let Mol* and anything else the page started settle, then cut the network: moving the
+    // slider must need no request (the engine transforms, molsig/signature computes, in the page).
+    await page.waitForTimeout(1000);
+    await goOffline();
+    t.keys = Date.now();
+    const slider = page.locator('.molsig-learn [data-control=x]');
+    await slider.focus();
+    for (let i = 0; i < LEARN_STEPS; i += 1) await page.keyboard.press('ArrowLeft');
+    const moved = await learnState(page, first.updates);
+    t.moved = Date.now();
+    // Mol*'s view follows the numbers in its own time: give it a moment to draw the copy.
+    await page.locator('.molsig-learn-view canvas').first().waitFor({ timeout: 60_000 }).catch(() => {});
+    await page.waitForTimeout(3000);
+    await page.screenshot({ path: join(artifacts, 'page.png') });
+    return { result: { first, moved }, problems, documentCsp, workers, seen, logs, ms: { ready: t.ready - t.start, moved: t.moved - t.keys } };
   } catch (e) {
     await page.screenshot({ path: join(artifacts, 'failure.png') }).catch(() => {});
     e.message += `\nproblems: ${JSON.stringify(problems)}\nlast console lines:\n${logs.slice(-25).join('\n')}`;
@@ -402,6 +522,39 @@ function checkTrainedAgainstPredicted(trained, predicted, failures) {
   return worst;
 }
 
+/** The learn demo's numbers under a translation, at its first position and after the slider
+ * moved: every level unchanged, the same prediction for the original and the copy. */
+function checkLearn(label, run, failures) {
+  const { first, moved } = run.result;
+  let worstLevel = 0;
+  let worstProbability = 0;
+  for (const [when, s] of [['first numbers', first], [`after ${LEARN_STEPS} × ArrowLeft on x`, moved]]) {
+    const what = `${label} (${when})`;
+    if (s.levels.length !== 3) failures.push(`${what}: ${s.levels.length} signature levels shown; 3 expected (the default depth)`);
+    for (const l of s.levels) {
+      worstLevel = Math.max(worstLevel, l.relative);
+      if (!(l.relative < LEARN_TOLERANCE)) failures.push(`${what}: level ${l.level} changed by ${l.relative} relative under a translation (tolerance ${LEARN_TOLERANCE})`);
+    }
+    if (!Array.isArray(s.original) || !Array.isArray(s.copy) || s.original.length < 2) {
+      failures.push(`${what}: predictions original ${JSON.stringify(s.original)}, copy ${JSON.stringify(s.copy)}; two arrays of class probabilities expected`);
+    } else {
+      const d = maxDiff(s.original, s.copy);
+      worstProbability = Math.max(worstProbability, d);
+      if (!(d <= LEARN_TOLERANCE)) failures.push(`${what}: the model says ${JSON.stringify(s.original)} for the original, ${JSON.stringify(s.copy)} for the copy (|Δ| ${d}, tolerance ${LEARN_TOLERANCE})`);
+      const sum = s.copy.reduce((a, b) => a + b, 0);
+      if (Math.abs(sum - 1) > 1e-4) failures.push(`${what}: the copy's probabilities sum to ${sum}`);
+    }
+    if (s.translate?.[0] !== s.x) failures.push(`${what}: the numbers shown are for translate ${JSON.stringify(s.translate)}, the x slider is at ${s.x}`);
+    if (s.view !== 'a canvas') failures.push(`${what}: Mol*'s view has ${s.view}`);
+  }
+  const x = first.x - 0.5 * LEARN_STEPS;
+  if (moved.x !== x) failures.push(`${label}: the x slider is at ${moved.x} after ${LEARN_STEPS} × ArrowLeft from ${first.x}; ${x} expected`);
+  return `${first.levels.length} levels; translate x ${first.x} → ${moved.x} Å (updates ${first.updates} → ${moved.updates}, `
+    + `last in ${Math.round(moved.latency)} ms); max relative level change ${worstLevel.toExponential(2)}, max |Δp| original vs copy `
+    + `${worstProbability.toExponential(2)}; p ${JSON.stringify(moved.copy?.map((p) => Number(p.toFixed(4))))}; `
+    + `page ready ${seconds(run.ms.ready)}, keys to numbers ${seconds(run.ms.moved)}`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // One app.
 
@@ -414,11 +567,14 @@ async function runApp(name, root) {
   const notes = [];
   const failures = [];
   let t = Date.now();
-  // Fresh copy of the template, the shared check, the demo.
+  // Fresh copy of the template, the shared check, the demo (or the app's own `files`).
   cpSync(join(templates, name), dir, { recursive: true });
-  cpSync(join(templates, 'shared', 'molsig-check.js'), join(dir, app.check));
-  mkdirSync(join(dir, app.demo), { recursive: true });
-  for (const f of ['peptide.pdb', 'manifest.csv', ...demoRows.map((r) => r.trajectory)]) cpSync(join(dataset, f), join(dir, app.demo, f));
+  if (app.check) cpSync(join(templates, 'shared', 'molsig-check.js'), join(dir, app.check));
+  if (app.demo) {
+    mkdirSync(join(dir, app.demo), { recursive: true });
+    for (const f of ['peptide.pdb', 'manifest.csv', ...demoRows.map((r) => r.trajectory)]) cpSync(join(dataset, f), join(dir, app.demo, f));
+  }
+  for (const [from, to] of app.files ?? []) cpSync(from, join(dir, to));
   const pkgPath = join(dir, 'package.json');
   const pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
   pkg.dependencies = { molsig: `file:${tarball}`, ...pkg.dependencies };
@@ -453,7 +609,7 @@ async function runApp(name, root) {
       await waitFor(url, server);
       timings[`${mode.name} serve`] = Date.now() - t;
       t = Date.now();
-      run1 = await browserRun(url, artifacts);
+      run1 = await (app.learn ? learnBrowserRun : browserRun)(url, artifacts);
       timings[`${mode.name} browser`] = Date.now() - t;
       // The worker's script must carry the policy too (a worker has its own response's policy).
       // One worker: the engine's (bundlers rename it; a second one would mean a restart).
@@ -485,6 +641,11 @@ async function runApp(name, root) {
     }
     for (const [key, list] of Object.entries(problems)) {
       if (list.length) failures.push(`${label}: ${key}: ${list.slice(0, 10).join(' | ')}${list.length > 10 ? ` (${list.length} in all)` : ''}`);
+    }
+    if (app.learn) {
+      writeFileSync(join(artifacts, 'browser-result.json'), JSON.stringify(result, null, 1));
+      notes.push(`${mode.name}: ${checkLearn(label, run1, failures)}`);
+      continue;
     }
     // Shape of the run.
     if (result.backend.kind !== 'CPU') failures.push(`${label}: backend ${JSON.stringify(result.backend)}, asked for the CPU`);

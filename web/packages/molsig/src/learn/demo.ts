@@ -7,9 +7,14 @@ import { loadSignature, type Signatures } from '../signature';
 import type { Transformed } from '../types';
 import type { MolstarViewerClass } from '../viewer/molstar';
 import { buildControls, DEMO_TEXT, type DemoKind, type DemoSettings } from './demos';
-import { beadSignature, compareLevels, csvCell, formatNumber, levyAreas, relativeDifference, TOLERANCE, type LevelComparison } from './numbers';
+import {
+  beadSignature, compareLevels, csvCell, formatNumber, levyAreas, quadraticVariation, relativeDifference, TOLERANCE, type LevelComparison,
+} from './numbers';
 import { PairView } from './pair-view';
 import { STYLE } from './style';
+
+/** Milliseconds the controls must rest before the 3-D copy is rebuilt. */
+const VIEW_DELAY = 250;
 
 /** A file given as itself or as a URL (relative to the page) to fetch. */
 export type DemoFile = File | string | URL;
@@ -115,14 +120,14 @@ export function mountInvarianceDemo(element: HTMLElement, options: InvarianceDem
   const root = el('section', { className: 'molsig-learn' },
     el('h2', {}, text.title),
     el('p', { className: 'molsig-learn-lead' }, text.lead),
+    el('details', { className: 'molsig-learn-notes' }, el('summary', {}, 'Teacher notes'), el('p', {}, text.notes)),
     controls,
     el('div', { className: 'molsig-learn-body' },
       el('div', { className: 'molsig-learn-stage' }, viewBox,
         el('div', { className: 'molsig-learn-playback' }, play, frame, frameLabel),
         el('p', { className: 'molsig-learn-legend' }, 'Grey: the original. Coloured by bead: the copy. Thin lines: the beads’ paths, which the signature reads.')),
       el('div', { className: 'molsig-learn-numbers' },
-        status, table, facts, predictions, exportButton,
-        el('details', { className: 'molsig-learn-notes', open: true }, el('summary', {}, 'Teacher notes'), el('p', {}, text.notes)))));
+        status, table, facts, predictions, exportButton)));
   root.dataset.demo = demo;
   root.dataset.updates = '0';
   element.replaceChildren(root);
@@ -137,6 +142,7 @@ export function mountInvarianceDemo(element: HTMLElement, options: InvarianceDem
   let running = false;
   let pending: { settings: DemoSettings; since: number } | undefined;
   let timer: ReturnType<typeof setInterval> | undefined;
+  let redraw: ReturnType<typeof setTimeout> | undefined;
   let destroyed = false;
 
   const showFrame = (j: number) => {
@@ -175,7 +181,7 @@ export function mountInvarianceDemo(element: HTMLElement, options: InvarianceDem
   };
 
   /** Facts each demo adds to the level table. */
-  const factsOf = (a: Float64Array[], b: Float64Array[], v: Transformed, o: Transformed): Record<string, number> => {
+  const factsOf = (a: Float64Array[], b: Float64Array[], v: Transformed, o: Transformed, leadLag: boolean): Record<string, number> => {
     const out: Record<string, number> = {};
     if (demo === 'permutation') {
       const m = v.beads;
@@ -189,6 +195,7 @@ export function mountInvarianceDemo(element: HTMLElement, options: InvarianceDem
         const channels = a[0].length;
         out.areasNegated = relativeDifference(levyAreas(a[1], channels), levyAreas(b[1], channels), -1);
       }
+      if (leadLag && a[1] && b[1]) out.roughness = quadraticVariation(b[1], a[0].length) / quadraticVariation(a[1], a[0].length);
     }
     return out;
   };
@@ -216,6 +223,7 @@ export function mountInvarianceDemo(element: HTMLElement, options: InvarianceDem
       frames: (v) => `The copy has ${v} frames (the original ${original?.frames ?? '?'})`,
       level1Negated: (v) => `Level 1 of the copy against minus level 1 of the original: ${formatNumber(v)} relative`,
       areasNegated: (v) => `Lévy areas (level 2, antisymmetric) against minus the original's: ${formatNumber(v)} relative`,
+      roughness: (v) => `Quadratic variation (read from lead-lag level 2), copy over original: ${formatNumber(v)}`,
     };
     facts.replaceChildren(...Object.entries(n.facts).map(([k, v]) => {
       const li = el('li', {}, factText[k]?.(v) ?? `${k}: ${v}`);
@@ -251,15 +259,19 @@ export function mountInvarianceDemo(element: HTMLElement, options: InvarianceDem
       const copyLevels = levelsOf(copy, next.leadLag);
       current = {
         demo, settings: next, levels: compareLevels(reference, copyLevels),
-        facts: factsOf(reference, copyLevels, copy, original),
+        facts: factsOf(reference, copyLevels, copy, original, next.leadLag),
         classes: copy.classes, original: original.probabilities, copy: copy.probabilities,
         milliseconds: performance.now() - since,
       };
       render(current);
       frame.max = String(copy.frames - 1);
       frame.value = String(Math.min(Number(frame.value), copy.frames - 1));
-      // The 3-D view follows in its own time; the numbers never wait for Mol*.
-      void view?.show(original, copy).then(() => showFrame(Number(frame.value)));
+      // The 3-D view follows once the controls rest: rebuilding the copy in Mol* takes the page's
+      // thread for longer than the numbers may wait.
+      clearTimeout(redraw);
+      redraw = setTimeout(() => {
+        if (original && copy) void view?.show(original, copy).then(() => showFrame(Number(frame.value)));
+      }, VIEW_DELAY);
     } catch (e) {
       status.textContent = `Error: ${e instanceof Error ? e.message : String(e)}`;
     } finally {
@@ -307,7 +319,9 @@ export function mountInvarianceDemo(element: HTMLElement, options: InvarianceDem
       const [a, b] = [n.original?.[i], n.copy?.[i]];
       lines.push([n.demo, settingsText, `probability of ${c}`, '', a ?? '', b ?? '', a !== undefined && b !== undefined ? Math.abs(a - b) : '', a !== undefined && b !== undefined ? Math.abs(a - b) < TOLERANCE : ''].map(csvCell).join(','));
     });
-    for (const [k, v] of Object.entries(n.facts)) lines.push([n.demo, settingsText, k, '', '', '', v, k === 'frames' ? '' : v < TOLERANCE].map(csvCell).join(','));
+    // Facts that are differences get an unchanged mark; counts and ratios do not.
+    const marked = (k: string) => k !== 'frames' && k !== 'roughness';
+    for (const [k, v] of Object.entries(n.facts)) lines.push([n.demo, settingsText, k, '', '', '', v, marked(k) ? v < TOLERANCE : ''].map(csvCell).join(','));
     return lines.join('\n') + '\n';
   }
 
@@ -318,6 +332,7 @@ export function mountInvarianceDemo(element: HTMLElement, options: InvarianceDem
     destroy() {
       destroyed = true;
       if (timer) clearInterval(timer);
+      clearTimeout(redraw);
       element.replaceChildren();
     },
   };

@@ -224,7 +224,7 @@ function breakControls(into: HTMLElement, changed: (s: DemoSettings) => void): D
   };
   const update = () => changed(read());
   const reverse = checkbox(into, 'reverse', 'reverse time', update);
-  const noise = slider(into, 'noise', 'noise', 0, 1, 0.05, 0, (v) => `${v.toFixed(2)} Å`, update);
+  const noise = slider(into, 'noise', 'noise', 0, 2, 0.1, 0, (v) => `${v.toFixed(1)} Å`, update);
   const leadLag = checkbox(into, 'leadLag', 'lead-lag', update);
   return read();
 }

@@ -80,6 +80,16 @@ export function levyAreas(level2: ArrayLike<number>, channels: number): Float64A
   return out;
 }
 
+/** The quadratic variation Σ_t |X(t+1) − X(t)|² of a path over all its `channels`, read from the
+ * level 2 of its lead-lag signature (2·channels channels, lead first): the Lévy area between lead
+ * and lag of one coordinate is half that coordinate's quadratic variation. */
+export function quadraticVariation(leadLagLevel2: ArrayLike<number>, channels: number): number {
+  const d = 2 * channels;
+  let sum = 0;
+  for (let i = 0; i < channels; i++) sum += (leadLagLevel2[i * d + channels + i] ?? 0) - (leadLagLevel2[(channels + i) * d + i] ?? 0);
+  return sum;
+}
+
 /** A number as the tables show it: 3 significant digits, exponent form when small or large. */
 export function formatNumber(v: number): string {
   if (v === 0) return '0';
