@@ -791,6 +791,11 @@ pdb: string,
  */
 pointLabels: Array<string>, 
 /**
+ * Every frame of the sample, `[frames, points, 3]` in Å, in the frame of `pdb` (aligned
+ * when the model aligns): the molecule as it moves.
+ */
+coordinates: Array<number>, 
+/**
  * Beads' positions at every frame of the sample, `[frames, beads, 3]` in Å: the
  * membership-weighted mean of the points (the interpretation's bead paths), in the same
  * frame as `pdb`.

@@ -48,6 +48,8 @@ buttons.cancel.addEventListener('click', cancelTraining);
 buttons.save.addEventListener('click', () => void saveModel());
 buttons.predict.addEventListener('click', () => void predict());
 drawCurves();
+// Canvases keep the pixels they were drawn with: redraw the curves at their new size.
+new ResizeObserver(() => drawCurves()).observe($('loss-chart'));
 void startEngine();
 
 // Test hook, only with `?testing` in the address: the e2e tests ask the worker for a real wasm

@@ -8,7 +8,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import {
-  artifacts, dataset, demoTrajectories, downloadOf, loadDemo, manifest, predictions, settings, statusOf,
+  artifacts, dataset, demoTrajectories, downloadOf, loadDemo, manifest, overflowing, predictions, settings, statusOf,
   text, train, withPage, xtcFrames,
 } from './page.mjs';
 import { learnTests } from './learn.mjs';
@@ -71,6 +71,26 @@ async function viewerHues(page, name, colours, good) {
   return counts;
 }
 
+/** Pixels that differ (any channel by more than 24) between two PNGs of the same size. */
+function differingPixels(page, a, b) {
+  return page.evaluate(async ({ a, b }) => {
+    const pixels = async (data) => {
+      const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], { type: 'image/png' }));
+      const g = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
+      g.drawImage(bitmap, 0, 0);
+      return g.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    };
+    const [p, q] = [await pixels(a), await pixels(b)];
+    let n = 0;
+    for (let i = 0; i < p.length; i += 4) {
+      if (Math.abs(p[i] - q[i]) > 24 || Math.abs(p[i + 1] - q[i + 1]) > 24 || Math.abs(p[i + 2] - q[i + 2]) > 24) n += 1;
+    }
+    return n;
+  }, { a: a.toString('base64'), b: b.toString('base64') });
+}
+/** More differing pixels than the bead markers alone make when they move (a few hundred). */
+const MOVED_PIXELS = 3000;
+
 const quick = { epochs: 2, beads: 3, frames: 50, stride: 50, batch: 8 };
 // Chromium's WebGPU here is SwiftShader (software): every optimiser step costs seconds, so the
 // WebGPU run trains less (two 25-frame samples per trajectory, one epoch).
@@ -81,7 +101,11 @@ for (const webgpu of [true, false]) {
   await test(`${mode}: demo → train → metrics, predictions and the molecule coloured by bead`, () =>
     withPage(webgpu, async (page) => {
       assert.equal(await page.getAttribute('#backend', 'data-kind'), mode);
-      assert.match(await text(page, '#backend'), webgpu ? /^WebGPU \(.+\)$/ : /^CPU — .*WebGPU/);
+      assert.match(await text(page, '#backend'), webgpu ? /^WebGPU \(.+\)$/ : /^CPU \(WebAssembly\)$/);
+      // The CPU is a normal way to run: said plainly, in the header's own colour, with the reason
+      // WebGPU is not used beside it.
+      assert.equal(await page.$eval('#backend', (b) => getComputedStyle(b).color), await page.$eval('header', (h) => getComputedStyle(h).color));
+      if (!webgpu) assert.match(await text(page, '#backend-note'), /WebGPU not used: /);
       await loadDemo(page);
       const chosen = webgpu ? quickWebGpu : quick;
       await settings(page, chosen);
@@ -125,13 +149,66 @@ for (const webgpu of [true, false]) {
         assert.ok(relative.filter((n) => n > 0).length >= 2, `relative membership: ${relative}`);
         await page.selectOption('#colour-mode', 'beads');
       }
-      // Frame slider moves the bead markers.
+      // The frame slider moves the molecule itself (every atom of the sample's frames), not only
+      // the bead markers: two frames' images differ in many pixels.
+      const frameImage = async (t) => {
+        await page.fill('#frame', String(t));
+        await page.dispatchEvent('#frame', 'input');
+        await page.waitForTimeout(3000);
+        return page.locator('#viewer').screenshot({ path: join(artifacts, `molecule-frame-${t}-${mode}.png`) });
+      };
+      const [firstFrame, lastFrame] = [await frameImage(0), await frameImage(chosen.frames - 1)];
+      const moved = await differingPixels(page, firstFrame, lastFrame);
+      console.log(`  the molecule at frames 1 and ${chosen.frames}: ${moved} pixels differ`);
+      assert.ok(moved > MOVED_PIXELS, `the molecule did not move between frames: ${moved} pixels differ`);
       await page.fill('#frame', '20');
       await page.dispatchEvent('#frame', 'input');
       assert.match(await text(page, '#frame-label'), new RegExp(`^frame \\d+ \\(21 of ${chosen.frames}`));
+      // "Show" on a row: the row stays marked and the viewer comes into view.
+      const last = rows.at(-1).name;
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.click(`#predictions tbody tr:has-text("${last}") button`);
+      await page.waitForFunction((name) => document.querySelector('#explained')?.textContent?.includes(name), last, { timeout: 120_000 });
+      assert.deepEqual(await page.$$eval('#predictions tr[aria-current]', (r) => r.map((tr) => tr.cells[0]?.textContent)), [last]);
+      await page.waitForFunction(() => {
+        const top = document.querySelector('#molecule')?.getBoundingClientRect().top ?? -1;
+        return top >= -1 && top < window.innerHeight / 2;
+      }, null, { timeout: 10_000 });
       await page.screenshot({ path: join(artifacts, `trained-${mode}.png`), fullPage: true });
     }));
 }
+
+await test('at 1280×720, 1440×900 and 800 px no control sticks out of its section (the demo loaded)', () =>
+  withPage(false, async (page) => {
+    await loadDemo(page);
+    for (const [width, height] of [[1280, 720], [1440, 900], [800, 900]]) {
+      await page.setViewportSize({ width, height });
+      // Mol* resizes its canvas on its own schedule: give it up to 5 s.
+      let out = [];
+      for (let i = 0; i < 10; i += 1) {
+        await page.waitForTimeout(500);
+        out = await overflowing(page);
+        if (!out.length) break;
+      }
+      assert.deepEqual(out, [], `at ${width} px`);
+      // The charts are redrawn at their new size, not stretched.
+      const chart = await page.$eval('#loss-chart', (c) => [c.width, Math.round(c.clientWidth * devicePixelRatio)]);
+      assert.equal(chart[0], chart[1], `at ${width} px the loss chart's bitmap is ${chart[0]} wide for ${chart[1]} pixels`);
+      await page.screenshot({ path: join(artifacts, `layout-${width}.png`) });
+    }
+  }));
+
+await test('"Remove all" leaves no text about the removed files', () =>
+  withPage(false, async (page) => {
+    await loadDemo(page);
+    await page.waitForFunction(() => /atoms/.test(document.querySelector('#system')?.textContent ?? ''));
+    await page.click('#clear');
+    assert.equal(await page.$$eval('#trajectories tbody tr', (r) => r.length), 0);
+    assert.equal(await text(page, '#topology-name'), 'none');
+    assert.equal(await text(page, '#system'), '');
+    assert.equal(await page.$$eval('#warnings li', (l) => l.length), 0);
+    assert.equal(await text(page, '#data-status'), 'Removed all files.');
+  }));
 
 await test('uploaded files with a manifest: counts, labels and frames from the files', () =>
   withPage(false, async (page) => {
@@ -386,7 +463,7 @@ await test('save a model, reload the page, load it, predict: the same prediction
 await test('a software WebGPU adapter is passed over for the CPU, with the reason', () =>
   withPage(true, async (page) => {
     assert.equal(await page.getAttribute('#backend', 'data-kind'), 'CPU');
-    assert.match(await page.textContent('#backend'), /software renderer \(google swiftshader.*\?backend=webgpu/);
+    assert.match(await page.textContent('#backend-note'), /software renderer \(google swiftshader.*\?backend=webgpu/);
   }, { force: false }));
 
 await test('the page cannot reach other origins (Content-Security-Policy)', () =>

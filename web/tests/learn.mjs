@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
-import { artifacts, base, downloadOf, withPage } from './page.mjs';
+import { artifacts, base, downloadOf, overflowing, withPage } from './page.mjs';
 
 const SAME = 1e-5;
 const latencies = {};
@@ -101,8 +101,10 @@ export async function learnTests(test) {
       // Tabs follow the arrow keys, and the teacher notes are there.
       assert.match(await page.textContent('section[role=tabpanel]:not([hidden]) .molsig-learn-notes'), /increments/);
       await screenshot(page, 'learn-translation-1280.png');
+      assert.deepEqual(await overflowing(page, '.molsig-learn'), [], 'at 1280 px');
       await page.setViewportSize({ width: 800, height: 900 });
       await screenshot(page, 'learn-translation-800.png');
+      assert.deepEqual(await overflowing(page, '.molsig-learn'), [], 'at 800 px');
       await press(page, '#tab-translation', 'ArrowRight');
       await settled(page, 0);
       assert.equal(await page.getAttribute('#tab-rotation', 'aria-selected'), 'true');

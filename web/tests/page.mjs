@@ -119,3 +119,20 @@ export async function downloadOf(page, selector, name, timeout = 30_000) {
   return readFileSync(path);
 }
 
+
+/** Controls and table cells that stick out of their section sideways (described), for the
+ * layout checks at 1280×720 and 800 px. */
+export function overflowing(page, container = 'section') {
+  return page.evaluate((container) => {
+    const out = [];
+    for (const c of document.querySelectorAll('main button, main input, main select, main label, main td, main th, main canvas')) {
+      if (c.offsetParent === null) continue; // hidden
+      const box = c.closest(container)?.getBoundingClientRect();
+      const r = c.getBoundingClientRect();
+      if (box && (r.right > box.right + 1 || r.left < box.left - 1)) {
+        out.push(`${c.tagName.toLowerCase()}${c.id ? `#${c.id}` : ''} "${(c.textContent ?? '').trim().slice(0, 20)}" at ${Math.round(r.left)}–${Math.round(r.right)} outside ${Math.round(box.left)}–${Math.round(box.right)}`);
+      }
+    }
+    return out;
+  }, container);
+}

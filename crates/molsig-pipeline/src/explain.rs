@@ -19,6 +19,9 @@ pub struct Explanation {
     pub pdb: String,
     /// One label per point (`A:ALA12:CA`).
     pub point_labels: Vec<String>,
+    /// Every frame of the sample, `[frames, points, 3]` in Å, in the frame of `pdb` (aligned
+    /// when the model aligns): the molecule as it moves.
+    pub coordinates: Vec<f32>,
     /// Beads' positions at every frame of the sample, `[frames, beads, 3]` in Å: the
     /// membership-weighted mean of the points (the interpretation's bead paths), in the same
     /// frame as `pdb`.
@@ -76,12 +79,18 @@ pub async fn explain(
             [s.coordinates[k], s.coordinates[k + 1], s.coordinates[k + 2]]
         })
         .collect();
+    // Atom-major nm → frame-major Å, as the viewer draws frames.
+    let coordinates = (0..t)
+        .flat_map(|f| (0..n).flat_map(move |i| (0..3).map(move |k| (i * t + f) * 3 + k)))
+        .map(|at| s.coordinates[at] * 10.0)
+        .collect();
     // The interpretation's bead paths are in nm; the viewer's PDB is in Å.
     let bead_positions = interpretation.bead_paths.iter().map(|v| v * 10.0).collect();
     Ok(Explanation {
         name: dataset.trajectories[0].name.clone(),
         pdb: molecule.pdb(&first)?,
         point_labels: molecule.labels.clone(),
+        coordinates,
         bead_positions,
         first_frame: s.start_frame,
         interpretation,

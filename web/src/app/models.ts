@@ -33,6 +33,8 @@ export function showResults(predictions: TrajectoryPrediction[], classes: string
 
 /** Asks the worker to explain `p` and shows it on the molecule. */
 export async function explain(source: Source, p: TrajectoryPrediction) {
+  // The viewer may sit below the fold: bring it into view at once, as feedback for the click.
+  $('molecule').scrollIntoView({ behavior: 'smooth', block: 'start' });
   const explanation = await attempt((e) => e.explain(source, p.trajectory), modelStatus, `${p.name} could not be explained`);
   if (!explanation) return;
   try {

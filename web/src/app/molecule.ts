@@ -136,7 +136,7 @@ export class MoleculePanel {
     const e = this.current;
     if (!e) return;
     this.labelFrame(e, t);
-    await this.viewer.setBeadFrame(t);
+    await this.viewer.setFrame(t);
   }
 
   private toggle(): void {

@@ -40,7 +40,7 @@ export function showConfusion(table: HTMLTableElement, metrics: Metrics | null, 
   table.append(body);
 }
 
-/** One row per trajectory; `onSelect` explains the chosen one. */
+/** One row per trajectory; `onSelect` explains the chosen one, whose row stays marked. */
 export function showPredictions(
   table: HTMLTableElement,
   predictions: TrajectoryPrediction[],
@@ -54,7 +54,11 @@ export function showPredictions(
     const right = p.label === null ? '' : !p.labelKnown ? '(label not a model class)' : p.label === p.predicted ? '✓' : '✗';
     const show = el('button', { type: 'button', className: 'small' }, 'Show');
     show.setAttribute('aria-label', `Show ${p.name} on the molecule`);
-    show.addEventListener('click', () => onSelect(p));
+    show.addEventListener('click', () => {
+      for (const row of body.querySelectorAll('tr[aria-current]')) row.removeAttribute('aria-current');
+      tr.setAttribute('aria-current', 'true');
+      onSelect(p);
+    });
     const tr = el('tr', {},
       el('td', {}, p.name), el('td', {}, p.part), el('td', {}, p.label ?? '—'),
       el('td', {}, `${p.predicted} ${right}`), el('td', {}, pct(p.confidence)), el('td', {}, show));

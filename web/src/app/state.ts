@@ -93,17 +93,16 @@ export function setBusy(busy: boolean) {
   input('model-file').disabled = state.engineFailed;
 }
 
-/** The backend line; passed over a software adapter, the page says how to choose it anyway. */
-function describeBackend(b: BackendInfo): string {
-  if (b.kind === 'WebGPU') return `WebGPU (${b.adapter})`;
-  const reason = b.fallbackReason ?? 'WebGPU not used';
-  return `CPU — ${reason}${/software renderer/.test(reason) ? ' (add ?backend=webgpu to the address)' : ''}`;
-}
-
+/** The backend line: what computes, and, on the CPU, why not WebGPU as a plain note (the CPU is a
+ * normal way to run, not a fault); passed over a software adapter, how to choose it anyway. */
 function showBackend(b: BackendInfo): void {
   const backend = $('backend');
-  backend.textContent = describeBackend(b);
+  backend.textContent = b.kind === 'WebGPU' ? `WebGPU (${b.adapter})` : 'CPU (WebAssembly)';
   backend.dataset.kind = b.kind;
+  const reason = b.kind === 'WebGPU' ? '' : b.fallbackReason ?? 'WebGPU not used';
+  $('backend-note').textContent = reason
+    ? ` · WebGPU not used: ${reason}${/software renderer/.test(reason) ? ' (add ?backend=webgpu to the address)' : ''}`
+    : '';
 }
 
 const query = new URLSearchParams(location.search);

@@ -155,11 +155,13 @@ export function labelsFromNames() {
   renderTable();
 }
 
-/** Removes the topology and every trajectory. */
+/** Removes the topology and every trajectory, and what was said about them. */
 export function clearTable() {
   state.rows = [];
   state.topology = null;
   state.loadedKey = null;
+  $('system').textContent = '';
+  $('warnings').replaceChildren();
   renderTable();
   say(dataStatus, 'Removed all files.');
 }

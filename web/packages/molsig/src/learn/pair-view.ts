@@ -3,33 +3,13 @@
 // are the models of a multi-model PDB, switched through Mol*'s ModelFromTrajectory `modelIndex`
 // (what Mol*'s own model-index animation updates), so playing re-parses nothing.
 import {
-  addOverlay, addTheme, pseudoAtomsPdb, removeThemes, VIEWER_OPTIONS,
+  addOverlay, addTheme, multiModelPdb, pseudoAtomsPdb, removeThemes, VIEWER_OPTIONS,
   type ColorThemeProvider, type MolstarViewer, type MolstarViewerClass, type Plugin, type Ref,
 } from '../viewer/molstar';
 import { beadColour } from '../viewer/palette';
 import type { Transformed } from '../types';
 
 const GHOST = 0xaaaaaa;
-
-/** A multi-model PDB of `view`: its first-frame PDB text with every frame's coordinates. */
-export function multiModelPdb(view: Transformed): string {
-  const lines = view.pdb.split('\n');
-  const atoms = lines.filter((l) => l.startsWith('ATOM') || l.startsWith('HETATM'));
-  const header = lines.filter((l) => /^(CRYST1|REMARK)/.test(l));
-  const f = (v: number) => v.toFixed(3).padStart(8);
-  const out = [...header];
-  for (let t = 0; t < view.frames; t++) {
-    out.push(`MODEL     ${String(t + 1).padStart(4)}`);
-    atoms.forEach((line, i) => {
-      const o = (t * view.points + i) * 3;
-      const c = view.coordinates;
-      out.push(line.slice(0, 30) + f(c[o] ?? 0) + f(c[o + 1] ?? 0) + f(c[o + 2] ?? 0) + line.slice(54));
-    });
-    out.push('ENDMDL');
-  }
-  out.push('END');
-  return out.join('\n');
-}
 
 /** Each original atom's dominant bead in `view` (Q rows are in the copy's atom order). */
 function dominantBeadsInOriginalOrder(view: Transformed): number[] {
@@ -103,7 +83,7 @@ export class PairView {
     const atomTheme = addTheme(plugin, ghost ? 'original' : 'copy, by bead', (i) => (ghost ? GHOST : beadColour(beads[i] ?? 0)));
     const pathTheme = addTheme(plugin, 'bead paths', (i) => (ghost ? GHOST : beadColour(Math.floor(i / view.frames))));
     const { structure: builder } = plugin.builders;
-    const data = await plugin.builders.data.rawData({ data: multiModelPdb(view), label: ghost ? 'original' : 'copy' });
+    const data = await plugin.builders.data.rawData({ data: multiModelPdb(view.pdb, view.coordinates, view.frames), label: ghost ? 'original' : 'copy' });
     const trajectory = await builder.parseTrajectory(data, 'pdb');
     const model = await builder.createModel(trajectory, { modelIndex: 0 });
     const structure = await builder.createStructure(model);

@@ -12,7 +12,7 @@
 
 import type { Explanation } from '../types';
 import { pointColours, type ColourMode } from './colouring';
-import { beadColour } from './palette';
+import { beadColour, darken } from './palette';
 
 // The slice of Mol*'s API used here (see molstar/lib/*.d.ts for the real types).
 export interface Ref { ref: string }
@@ -123,6 +123,26 @@ export async function addOverlay(plugin: Plugin, pdb: string, label: string, rep
   return data;
 }
 
+/** A multi-model PDB: the ATOM/HETATM records of `pdb` (one frame) once per frame, with
+ * `coordinates` (`[frames, atoms, 3]`, Å) written into them. Mol* reads the models as the
+ * frames of one trajectory. */
+export function multiModelPdb(pdb: string, coordinates: ArrayLike<number>, frames: number): string {
+  const lines = pdb.split('\n');
+  const atoms = lines.filter((l) => l.startsWith('ATOM') || l.startsWith('HETATM'));
+  const f = (v: number) => v.toFixed(3).padStart(8);
+  const out = lines.filter((l) => /^(CRYST1|REMARK)/.test(l));
+  for (let t = 0; t < frames; t++) {
+    out.push(`MODEL     ${String(t + 1).padStart(4)}`);
+    atoms.forEach((line, i) => {
+      const o = (t * atoms.length + i) * 3;
+      out.push(line.slice(0, 30) + f(coordinates[o] ?? 0) + f(coordinates[o + 1] ?? 0) + f(coordinates[o + 2] ?? 0) + line.slice(54));
+    });
+    out.push('ENDMDL');
+  }
+  out.push('END');
+  return out.join('\n');
+}
+
 /** PDB text of pseudo-atoms: hydrogens, so Mol* infers no bonds between them by distance. */
 export function pseudoAtomsPdb(points: { bead: number; name: string; x: number; y: number; z: number }[], conect: [number, number][]): string {
   const f = (v: number) => v.toFixed(3).padStart(8);
@@ -137,9 +157,10 @@ export function pseudoAtomsPdb(points: { bead: number; name: string; x: number; 
 /** A Mol* viewer showing one molecule, coloured per atom, with bead paths and markers. */
 export class MoleculeViewer {
   private molecule: Ref | undefined; // trajectory node of the molecule, to tell it from the overlays
+  private model: { ref: Ref; frames: number } | undefined; // its model node, to step through frames
   private atomTheme: ColorThemeProvider | undefined;
   private overlay: Beads | undefined;
-  private wantedFrame: number | undefined; // latest setBeadFrame argument not drawn yet
+  private wantedFrame: number | undefined; // latest setFrame argument not drawn yet
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(private readonly host: HTMLElement, private readonly viewer: Promise<MolstarViewer>) {}
@@ -154,14 +175,15 @@ export class MoleculeViewer {
     return new MoleculeViewer(element, Viewer.create(element, VIEWER_OPTIONS));
   }
 
-  /** Shows an explanation: the molecule coloured by `mode`, and the beads' paths with their
-   * markers at the sample's first frame (models with beads). */
+  /** Shows an explanation: the molecule (every frame of the sample, to play with
+   * {@link MoleculeViewer.setFrame}) coloured by `mode`, and the beads' paths with their markers
+   * at the sample's first frame (models with beads). */
   async showExplanation(e: Explanation, mode: ColourMode = 'beads'): Promise<void> {
-    await this.showStructure(e.pdb, e.name);
+    await this.showStructure(e.pdb, e.name, { coordinates: e.coordinates, frames: e.frames });
     await this.colourBy(e, mode);
     if (e.beads === 0) return;
     await this.showBeadPaths(new Float32Array(e.beadPositions), e.frames, e.beads, Array.from({ length: e.beads }, (_, b) => beadColour(b)));
-    await this.setBeadFrame(0);
+    await this.setFrame(0);
   }
 
   /** Recolours the molecule of `e` (shown by `showExplanation`) by `mode`. */
@@ -176,22 +198,26 @@ export class MoleculeViewer {
     return run;
   }
 
-  /** Shows `pdb` (PDB text), replacing what was there. */
-  showStructure(pdb: string, label: string): Promise<void> {
+  /** Shows `pdb` (PDB text), replacing what was there; with `trajectory`, every frame of it
+   * (`coordinates`: `[frames, atoms, 3]` in Å, the atoms of `pdb` in its order). */
+  showStructure(pdb: string, label: string, trajectory?: { coordinates: ArrayLike<number>; frames: number }): Promise<void> {
     return this.serial(async () => {
       const { plugin } = await this.viewer;
       await plugin.clear();
       removeThemes(plugin, [this.atomTheme, ...(this.overlay?.themes ?? [])]);
-      this.atomTheme = this.overlay = this.molecule = undefined;
+      this.atomTheme = this.overlay = this.molecule = this.model = undefined;
       // Like Viewer.loadStructureFromData, keeping the trajectory node to find it later, but with our
       // own representations instead of the 'default' preset (which gives a peptide only a cartoon,
       // coloured per residue from its CA): a cartoon for context plus ball-and-stick of every atom,
       // so per-atom colours show on side chains too. Both sit in one 'all' component, which
       // colourAtoms finds through Mol*'s hierarchy and recolours.
       const { structure: builder } = plugin.builders;
-      const data = await plugin.builders.data.rawData({ data: pdb, label });
+      const text = trajectory ? multiModelPdb(pdb, trajectory.coordinates, trajectory.frames) : pdb;
+      const data = await plugin.builders.data.rawData({ data: text, label });
       this.molecule = await builder.parseTrajectory(data, 'pdb');
-      const structure = await builder.createStructure(await builder.createModel(this.molecule));
+      const model = await builder.createModel(this.molecule, { modelIndex: 0 });
+      this.model = { ref: model, frames: trajectory?.frames ?? 1 };
+      const structure = await builder.createStructure(model);
       const all = await builder.tryCreateComponentStatic(structure, 'all');
       if (!all) return; // empty structure: nothing to draw
       await builder.representation.addRepresentation(all, { type: 'cartoon' });
@@ -245,23 +271,32 @@ export class MoleculeViewer {
         }
       }
       const pathTheme = addTheme(plugin, 'Bead paths', (i) => colours[Math.floor(i / kept.length)]);
-      const markerTheme = addTheme(plugin, 'Bead markers', (i) => colours[i]);
+      // Markers darker than their bead's atoms, so that a bead's marker stands out from its own
+      // part of the cartoon.
+      const markerTheme = addTheme(plugin, 'Bead markers', (i) => darken(colours[i] ?? 0x777777));
       const pathData = await addOverlay(plugin, pseudoAtomsPdb(points, conect), 'bead paths', {
-        type: 'ball-and-stick', typeParams: { sizeFactor: 0.12, sizeAspectRatio: 1 }, color: pathTheme.name, size: 'uniform',
+        type: 'ball-and-stick', typeParams: { sizeFactor: 0.2, sizeAspectRatio: 1 }, color: pathTheme.name, size: 'uniform',
       });
       this.overlay = { paths, frames, beads, themes: [pathTheme, markerTheme], pathData };
     });
   }
 
-  /** Marks where the beads are at `frame` with spheres (coalesced: only the latest frame is drawn). */
-  setBeadFrame(frame: number): Promise<void> {
+  /** Moves the molecule to `frame` (when it was shown with its frames) and marks where the beads
+   * are then with spheres (coalesced: only the latest frame is drawn). */
+  setFrame(frame: number): Promise<void> {
     this.wantedFrame = frame;
     return this.serial(async () => {
-      const o = this.overlay;
-      if (!o || this.wantedFrame === undefined) return; // nothing to draw, or a later call did it
-      const t = Math.min(Math.max(Math.round(this.wantedFrame), 0), o.frames - 1);
+      if (this.wantedFrame === undefined) return; // a later call drew it
+      const wanted = Math.round(this.wantedFrame);
       this.wantedFrame = undefined;
       const { plugin } = await this.viewer;
+      if (this.model && this.model.frames > 1) {
+        const modelIndex = Math.min(Math.max(wanted, 0), this.model.frames - 1);
+        await plugin.build().to(this.model.ref.ref).update({ modelIndex }).commit();
+      }
+      const o = this.overlay;
+      if (!o) return;
+      const t = Math.min(Math.max(wanted, 0), o.frames - 1);
       const points = [];
       for (let b = 0; b < o.beads; b++) {
         const i = (t * o.beads + b) * 3;
@@ -272,7 +307,7 @@ export class MoleculeViewer {
       // far cheaper than building (and the camera noticing) a new subtree every frame.
       if (o.markerData) await plugin.build().to(o.markerData.ref).update({ data: pdb, label: 'bead markers' }).commit();
       else o.markerData = await addOverlay(plugin, pdb, 'bead markers', {
-        type: 'spacefill', color: o.themes[1]?.name, size: 'uniform', sizeParams: { value: 0.6 },
+        type: 'spacefill', color: o.themes[1]?.name, size: 'uniform', sizeParams: { value: 1.1 },
       });
     });
   }

@@ -20,6 +20,12 @@ export function fade(colour: number, strength: number): number {
   return channel(16) | channel(8) | channel(0);
 }
 
+/** Mixes `colour` toward black, keeping `strength` of it (markers over their own bead's atoms). */
+export function darken(colour: number, strength = 0.55): number {
+  const channel = (shift: number) => Math.round(((colour >> shift) & 0xff) * strength) << shift;
+  return channel(16) | channel(8) | channel(0);
+}
+
 const NEGATIVE = 0x2166ac;
 const POSITIVE = 0xb2182b;
 
