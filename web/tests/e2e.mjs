@@ -304,9 +304,19 @@ await test('cancel stops training within a batch and the app trains again', () =
     const seconds = (Date.now() - clicked) / 1000;
     assert.ok(seconds < 20, `cancel took ${seconds} s`);
     assert.equal(await page.isDisabled('#train'), false);
-    await settings(page, { epochs: 1 });
+    await settings(page, { epochs: 2 });
     const status = await train(page);
-    assert.match(status.text, /^Trained: 1 epochs/);
+    assert.match(status.text, /^Trained: 2 epochs/);
+    // Cancelling a later run puts the trained model's curves back: the screen shows one run.
+    const metrics = await text(page, '#metrics');
+    await settings(page, { epochs: 500 });
+    await page.click('#train');
+    await page.waitForFunction(() => document.querySelector('#loss-chart')?.dataset.epochs === '1', null, { timeout: 240_000 });
+    await page.click('#cancel');
+    await page.waitForFunction(() => /cancelled/.test(document.querySelector('#train-status')?.textContent ?? ''), null, { timeout: 60_000 });
+    assert.equal(await page.getAttribute('#loss-chart', 'data-epochs'), '2');
+    assert.equal(await text(page, '#metrics'), metrics);
+    assert.match(await text(page, '#train-status'), /earlier run/);
   }));
 
 await test('a worker crash mid-training: a specific message, a new worker, the table kept, training again', () =>

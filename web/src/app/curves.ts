@@ -17,5 +17,6 @@ export function drawCurves() {
     { name: 'train', ...train, values: h.map((e) => e.train_metrics?.accuracy ?? null) },
     { name: 'validation', ...validation, values: h.map((e) => e.validation_metrics?.accuracy ?? null) },
   ], [0, 1]);
+  $('loss-chart').dataset.epochs = String(h.length);
 }
 

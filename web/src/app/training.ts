@@ -47,6 +47,9 @@ export async function train() {
       return;
     }
     if (!(await readData(trainStatus))) return;
+    // The shown model's curves, put back if this run ends without a model (cancel, failure), so
+    // that curves, metrics and table never mix two runs.
+    const shown = state.history;
     state.history = [];
     drawCurves();
     const request = trainRequest();
@@ -56,8 +59,12 @@ export async function train() {
       summary = await (await engine).train(request, { onProgress: onProgress(performance.now(), request.epochs ?? 0) });
     } catch (e) {
       const message = messageOf(e);
-      if (/cancel/i.test(message)) say(trainStatus, `Training cancelled after ${state.history.length} epoch(s). Your data and settings are kept.`);
-      else say(trainStatus, `Training failed: ${message}`, true);
+      const epochs = state.history.length;
+      state.history = shown;
+      drawCurves();
+      const kept = state.hasModel ? ' The curves, results and model shown are the earlier run’s.' : '';
+      if (/cancel/i.test(message)) say(trainStatus, `Training cancelled after ${epochs} epoch(s). Your data and settings are kept.${kept}`);
+      else say(trainStatus, `Training failed: ${message}${kept}`, true);
       return;
     }
     $<HTMLProgressElement>('progress').value = 1;
