@@ -8,7 +8,7 @@ import { droppedFiles } from './app/files';
 import { listenToExports } from './app/exports';
 import { loadModel, predict, saveModel } from './app/models';
 import { buttons, engine, input, startEngine } from './app/state';
-import { addFiles, clearTable, describeSystem, forgetLoadedData, labelsFromNames, loadDemo, readTable } from './app/table';
+import { ALIGNING_MODELS, addFiles, clearTable, describeSystem, forgetLoadedData, labelsFromNames, loadDemo, readTable } from './app/table';
 import { drawCurves } from './app/curves';
 import { cancelTraining, train } from './app/training';
 import type { CrashKind } from 'molsig';
@@ -42,8 +42,14 @@ buttons.demo.addEventListener('click', () => void loadDemo());
 buttons.train.addEventListener('click', () => void train());
 buttons.read.addEventListener('click', readTable);
 $('selection').addEventListener('change', () => void describeSystem());
-// Each preset's own alignment (improved aligns; reference reproduces the authors' code, which does not).
-$('model').addEventListener('change', () => { input('align').checked = $<HTMLSelectElement>('model').value !== 'reference'; });
+// Each preset's own alignment (improved aligns; reference reproduces the authors' code, which does
+// not); models that cannot align get the box unticked and switched off.
+$('model').addEventListener('change', () => {
+  const model = $<HTMLSelectElement>('model').value;
+  const align = input('align');
+  align.disabled = !ALIGNING_MODELS.includes(model);
+  align.checked = !align.disabled && model !== 'reference';
+});
 buttons.cancel.addEventListener('click', cancelTraining);
 buttons.save.addEventListener('click', () => void saveModel());
 buttons.predict.addEventListener('click', () => void predict());

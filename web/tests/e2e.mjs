@@ -198,6 +198,23 @@ await test('at 1280×720, 1440×900 and 800 px no control sticks out of its sect
     }
   }));
 
+await test('FrameLSTM: no alignment, and only attributions to colour by', () =>
+  withPage(false, async (page) => {
+    await loadDemo(page);
+    await page.selectOption('#model', 'frame-lstm');
+    assert.equal(await page.isChecked('#align'), false);
+    assert.equal(await page.isDisabled('#align'), true);
+    await settings(page, { ...quick, epochs: 1 });
+    const status = await train(page);
+    assert.match(status.text, /^Trained: 1 epochs/);
+    await page.waitForFunction(() => document.querySelector('#legend')?.dataset.mode === 'attribution', null, { timeout: 120_000 });
+    assert.equal(await page.inputValue('#colour-mode'), 'attribution');
+    assert.deepEqual(await page.$$eval('#colour-mode option', (o) => o.map((x) => x.disabled)), [true, true, false]);
+    await page.selectOption('#model', 'improved');
+    assert.equal(await page.isChecked('#align'), true);
+    assert.equal(await page.isDisabled('#align'), false);
+  }));
+
 await test('"Remove all" leaves no text about the removed files', () =>
   withPage(false, async (page) => {
     await loadDemo(page);

@@ -99,6 +99,9 @@ export class MoleculePanel {
     this.current = e;
     $('explained').textContent = `— ${e.name}`;
     $('explain-warning').textContent = e.warning ? `${e.warning} “Relative membership” colouring still shows which atoms each bead leans on.` : '';
+    // A model without beads (FrameLSTM, GraphTransformer) has only attributions to show.
+    for (const option of this.mode.options) option.disabled = e.beads === 0 && option.value !== 'attribution';
+    if (e.beads === 0) this.mode.value = 'attribution';
     const mode = this.mode.value as Mode;
     await this.viewer.showExplanation(e, mode);
     this.showLegend(e, mode);

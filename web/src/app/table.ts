@@ -9,7 +9,7 @@ import { loadModel } from './models';
 import { attempt, dataStatus, input, numberOf, panel, setBusy, state } from './state';
 
 /** Models whose configuration records alignment; the others must be trained on unaligned frames. */
-const ALIGNING_MODELS = ['improved', 'reference', 'graph-lstm'];
+export const ALIGNING_MODELS = ['improved', 'reference', 'graph-lstm'];
 
 /** How trajectories are read into samples, from the form. */
 export function dataOptions(): DataOptions {
