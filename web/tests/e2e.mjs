@@ -118,6 +118,7 @@ for (const webgpu of [true, false]) {
       assert.equal(rows.length, 20);
       for (const r of rows) assert.equal(r.label, manifest[r.name], r.name);
       assert.equal(rows.filter((r) => r.part === 'test').length, 4);
+      assert.equal(await page.$('#split-warning'), null, 'two test trajectories per class need no warning');
       // The explained trajectory is coloured by bead: a legend of its beads, and each bead
       // that holds atoms shows its hue in the viewer's image; attribution colouring replaces it.
       await page.waitForFunction((n) => document.querySelectorAll('#legend li').length === n + 1, chosen.beads, { timeout: 120_000 });
@@ -213,6 +214,17 @@ await test('FrameLSTM: no alignment, and only attributions to colour by', () =>
     await page.selectOption('#model', 'improved');
     assert.equal(await page.isChecked('#align'), true);
     assert.equal(await page.isDisabled('#align'), false);
+  }));
+
+await test('a test set too small to trust is said to be so', () =>
+  withPage(false, async (page) => {
+    await loadDemo(page);
+    // Four trajectories: one test trajectory, so one class is missing from the test set.
+    while ((await page.$$('#trajectories tbody tr')).length > 4) await page.click('#trajectories tbody tr:nth-child(3) button');
+    await settings(page, { ...quick, epochs: 1, validation: 0.25, test: 0.25 });
+    const status = await train(page);
+    assert.match(status.text, /^Trained/);
+    assert.match(await text(page, '#split-warning'), /^⚠ 1 test trajectory: the test set has no trajectory of \w+/);
   }));
 
 await test('"Remove all" leaves no text about the removed files', () =>

@@ -20,7 +20,23 @@ export function showMetrics(target: HTMLElement, model: CheckpointHeader): void 
   rows.push(['Epoch kept', `${model.selected_epoch}${epochs}`]);
   const list = el('dl', { id: 'metrics-list' });
   for (const [k, v] of rows) list.append(el('dt', {}, k), el('dd', {}, v));
-  target.replaceChildren(list);
+  const warning = splitWarning(model);
+  target.replaceChildren(list, ...(warning ? [el('p', { className: 'warning', id: 'split-warning' }, warning)] : []));
+}
+
+/** Fewer than two test trajectories per class, or a class missing from the test set: the test
+ * accuracy then says little, and the page says so (from the split the model file records). */
+export function splitWarning(model: CheckpointHeader): string | null {
+  const test = model.split.filter((t) => t.part === 'test');
+  if (!model.test_metrics || model.split.length === 0) return null;
+  const present = model.classes.filter((c) => test.some((t) => t.label === c));
+  const missing = model.classes.filter((c) => !present.includes(c));
+  const few = model.classes.filter((c) => test.filter((t) => t.label === c).length < 2);
+  if (!missing.length && !few.length) return null;
+  const what = missing.length
+    ? `the test set has no trajectory of ${missing.join(', ')}`
+    : `the test set has fewer than two trajectories of ${few.join(', ')}`;
+  return `⚠ ${test.length} test ${test.length === 1 ? 'trajectory' : 'trajectories'}: ${what}, so the test accuracy rests on very few trajectories and may be far from the truth. Add trajectories, raise the test share, or use k-fold cross-validation (molsig train --folds).`;
 }
 
 /** Rows = true class, columns = predicted class. */
