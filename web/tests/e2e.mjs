@@ -12,6 +12,7 @@ import {
   text, train, withPage, xtcFrames,
 } from './page.mjs';
 import { learnTests } from './learn.mjs';
+import { subPathTests } from './subpath.mjs';
 
 let passed = 0;
 let failed = 0;
@@ -520,6 +521,7 @@ await test('the page cannot reach other origins (Content-Security-Policy)', () =
   }));
 
 await learnTests(test);
+await subPathTests(test);
 
 const large = process.env.MOLSIG_E2E_LARGE;
 if (large) {

@@ -37,7 +37,7 @@ export const manifest = Object.fromEntries(readFileSync(join(dataset, 'manifest.
 export const demoTrajectories = Object.keys(manifest);
 
 // WebGL (Mol*) on SwiftShader too, so that the viewer's image can be checked.
-const flags = ['--no-sandbox', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
+export const flags = ['--no-sandbox', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
   '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
 
