@@ -166,6 +166,16 @@ for (const webgpu of [true, false]) {
       await page.fill('#frame', '20');
       await page.dispatchEvent('#frame', 'input');
       assert.match(await text(page, '#frame-label'), new RegExp(`^frame \\d+ \\(21 of ${chosen.frames}`));
+      if (!webgpu) {
+        // Exports number beads as the screen does, and the features file is documented.
+        const csv = (await downloadOf(page, '#export-assignments', 'assignments.csv')).toString().split('\n')[0];
+        assert.equal(csv, `point,${Array.from({ length: chosen.beads }, (_, b) => `bead${b + 1}`).join(',')},attribution`);
+        const features = JSON.parse((await downloadOf(page, '#export-features', 'features.json')).toString());
+        assert.deepEqual(Object.keys(features).filter((k) => /_/.test(k)), []);
+        for (const k of ['assignments', 'beadPositions', 'signedPaths', 'couplings', 'attributions']) assert.ok(features.units[k], `no unit for ${k}`);
+        assert.equal(features.beadPositions.length, chosen.frames * chosen.beads * 3);
+        assert.equal(features.pdb, undefined);
+      }
       // "Show" on a row: the row stays marked and the viewer comes into view.
       const last = rows.at(-1).name;
       await page.evaluate(() => window.scrollTo(0, 0));

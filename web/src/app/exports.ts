@@ -31,12 +31,40 @@ function exportAssignments(): void {
   else say(modelStatus, 'Show a trajectory on the molecule first.', true);
 }
 
-/** The shown explanation without its PDB text. */
+/** The shown explanation as a documented file: camelCase names, each array's shape and unit
+ * stated, beads numbered from 1 as on screen (array index + 1), no PDB text or atom frames. */
+function featuresJson(e: Explanation, classes: string[], version: string | undefined): string {
+  return JSON.stringify({
+    molsigVersion: version ?? null,
+    trajectory: e.name,
+    firstFrame: e.firstFrame,
+    frames: e.frames,
+    points: e.points,
+    beads: e.beads,
+    classes,
+    units: {
+      assignments: 'flat, row-major [points][beads], membership of each point in each bead (rows sum to 1); bead k is index k − 1',
+      beadPositions: 'flat, row-major [frames][beads][3], Å: membership-weighted centroids of the points, in the frame of the viewer',
+      signedPaths: 'flat, row-major [frames][beads][3], nm: the back-mapped bead path the signature reads',
+      couplings: 'flat, row-major [beads][beads], nm²: Frobenius norm of the 3×3 block of level-2 Lévy areas of signedPaths between two beads',
+      attributions: 'flat, row-major [points], logit units: gradient × input of the predicted class, summed over frames and axes',
+      assignmentEntropy: 'mean normalised row entropy of the assignments: 1 uniform, 0 hard',
+    },
+    pointLabels: e.pointLabels,
+    assignments: e.assignments,
+    beadPositions: e.beadPositions,
+    signedPaths: e.signed_paths,
+    couplings: e.couplings,
+    attributions: e.attributions,
+    assignmentEntropy: e.assignment_entropy,
+    warning: e.warning,
+  }, null, 1);
+}
+
 function exportFeatures(): void {
   const e: Explanation | undefined = panel.explanation;
   if (!e) { say(modelStatus, 'Show a trajectory on the molecule first.', true); return; }
-  const { pdb: _pdb, ...features } = e;
-  download(text(JSON.stringify(features), 'application/json'), `${e.name}-features.json`);
+  download(text(featuresJson(e, state.classes, state.model?.molsig_version), 'application/json'), `${e.name}-features.json`);
 }
 
 /** Both training charts, one above the other, in one PNG. */

@@ -97,7 +97,8 @@ export function predictionsCsv(predictions: TrajectoryPrediction[], classes: str
 
 /** Memberships of every point in every bead, with the point's label. */
 export function assignmentsCsv(e: Explanation): string {
-  const head = ['point', ...Array.from({ length: e.beads }, (_, b) => `bead${b}`), 'attribution'];
+  // Beads numbered from 1, as the legend and the viewer number them.
+  const head = ['point', ...Array.from({ length: e.beads }, (_, b) => `bead${b + 1}`), 'attribution'];
   const lines = e.pointLabels.map((label, i) =>
     [quote(label), ...e.assignments.slice(i * e.beads, (i + 1) * e.beads).map((v) => v.toFixed(6)), (e.attributions[i] ?? 0).toExponential(4)].join(','));
   return [head.join(','), ...lines].join('\n') + '\n';
