@@ -120,6 +120,19 @@ for (const webgpu of [true, false]) {
       for (const r of rows) assert.equal(r.label, manifest[r.name], r.name);
       assert.equal(rows.filter((r) => r.part === 'test').length, 4);
       assert.equal(await page.$('#split-warning'), null, 'two test trajectories per class need no warning');
+      // With results, nothing sticks out either, at a projector's 1280×720 and at 800 px.
+      if (!webgpu) {
+        for (const [width, height] of [[1280, 720], [800, 900]]) {
+          await page.setViewportSize({ width, height });
+          await page.waitForTimeout(2000);
+          assert.deepEqual(await overflowing(page), [], `trained, at ${width} px`);
+          await page.screenshot({ path: join(artifacts, `trained-layout-${width}.png`), fullPage: true });
+        }
+        await page.setViewportSize({ width: 1400, height: 1000 });
+      }
+      // Every chart marks the epoch the model kept.
+      const kept = (await text(page, '#metrics')).match(/Epoch kept(\d+)/)?.[1];
+      assert.deepEqual(await page.$$eval('canvas.chart', (c) => c.map((x) => x.dataset.kept)), [kept, kept, kept]);
       // The explained trajectory is coloured by bead: a legend of its beads, and each bead
       // that holds atoms shows its hue in the viewer's image; attribution colouring replaces it.
       await page.waitForFunction((n) => document.querySelectorAll('#legend li').length === n + 1, chosen.beads, { timeout: 120_000 });

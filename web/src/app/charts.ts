@@ -8,8 +8,9 @@ export interface Series {
   values: (number | null)[];
 }
 
-/** Draws `series` over epochs 1…n into `canvas`, with axes, ticks and a legend. */
-export function drawChart(canvas: HTMLCanvasElement, title: string, series: Series[], fixedRange?: [number, number]): void {
+/** Draws `series` over epochs 1…n into `canvas`, with axes, ticks and a legend; `kept` marks
+ * the epoch the model kept with a dotted vertical line. */
+export function drawChart(canvas: HTMLCanvasElement, title: string, series: Series[], fixedRange?: [number, number], kept?: number): void {
   const ratio = window.devicePixelRatio || 1;
   const width = canvas.clientWidth || 360;
   const height = canvas.clientHeight || 180;
@@ -38,6 +39,16 @@ export function drawChart(canvas: HTMLCanvasElement, title: string, series: Seri
   g.stroke();
   g.fillText(title, pad.left, 14);
   for (const v of [low, (low + high) / 2, high]) g.fillText(v.toPrecision(3), 2, y(v) + 4);
+  if (kept !== undefined && kept >= 1 && kept <= epochs) {
+    g.setLineDash([2, 3]);
+    g.beginPath();
+    g.moveTo(x(kept), pad.top);
+    g.lineTo(x(kept), height - pad.bottom);
+    g.stroke();
+    g.setLineDash([]);
+    g.fillText(`kept ${kept}`, Math.min(x(kept) + 3, width - pad.right - 44), pad.top + 10);
+  }
+  canvas.dataset.kept = kept === undefined ? '' : String(kept);
   g.fillText('1', x(1) - 3, height - 8);
   g.fillText(`epoch ${epochs}`, width - pad.right - 52, height - 8);
   let legendX = pad.left + g.measureText(title).width + 16;

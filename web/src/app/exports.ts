@@ -67,15 +67,17 @@ function exportFeatures(): void {
   download(text(featuresJson(e, state.classes, state.model?.molsig_version), 'application/json'), `${e.name}-features.json`);
 }
 
-/** Both training charts, one above the other, in one PNG. */
+/** The training charts, one above the other, in one PNG. */
 function exportCharts(): void {
-  const a = $<HTMLCanvasElement>('loss-chart');
-  const b = $<HTMLCanvasElement>('accuracy-chart');
-  const both = el('canvas', { width: Math.max(a.width, b.width), height: a.height + b.height });
-  const g = both.getContext('2d');
-  g?.drawImage(a, 0, 0);
-  g?.drawImage(b, 0, a.height);
-  both.toBlob((blob) => blob && download(blob, 'training-curves.png'), 'image/png');
+  const charts = ['loss-chart', 'accuracy-chart', 'components-chart'].map((id) => $<HTMLCanvasElement>(id));
+  const all = el('canvas', { width: Math.max(...charts.map((c) => c.width)), height: charts.reduce((h, c) => h + c.height, 0) });
+  const g = all.getContext('2d');
+  let y = 0;
+  for (const c of charts) {
+    g?.drawImage(c, 0, y);
+    y += c.height;
+  }
+  all.toBlob((blob) => blob && download(blob, 'training-curves.png'), 'image/png');
 }
 
 function exportViewer(): void {

@@ -63,7 +63,7 @@ export function showPredictions(
   onSelect: (p: TrajectoryPrediction) => void,
 ): void {
   table.replaceChildren(
-    el('thead', {}, el('tr', {}, ...['Trajectory', 'Set', 'Label', 'Predicted', 'Confidence', ''].map((h) => el('th', { scope: 'col' }, h)))),
+    el('thead', {}, el('tr', {}, ...['Trajectory', 'Set', 'Label', 'Predicted', 'p', ''].map((h) => el('th', { scope: 'col', title: h === 'p' ? 'mean probability of the predicted class over the trajectory’s samples' : '' }, h)))),
   );
   const body = el('tbody');
   for (const p of predictions) {
