@@ -130,6 +130,11 @@ for (const webgpu of [true, false]) {
         }
         await page.setViewportSize({ width: 1400, height: 1000 });
       }
+      // Test rows first, on request; a panel says what the molecule view shows.
+      await page.check('#test-first');
+      assert.deepEqual((await predictions(page)).slice(0, 4).map((r) => r.part), ['test', 'test', 'test', 'test']);
+      await page.uncheck('#test-first');
+      assert.match(await page.getAttribute('#looking-at a', 'href'), /arxiv\.org\/abs\/2410\.02847/);
       // Every chart marks the epoch the model kept.
       const kept = (await text(page, '#metrics')).match(/Epoch kept(\d+)/)?.[1];
       assert.deepEqual(await page.$$eval('canvas.chart', (c) => c.map((x) => x.dataset.kept)), [kept, kept, kept]);

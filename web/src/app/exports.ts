@@ -19,7 +19,9 @@ function exportMetrics(): void {
   if (!m) { say(modelStatus, 'Train or load a model first.', true); return; }
   const record = {
     test: m.test_metrics, selectedEpoch: m.selected_epoch, stoppedEarly: m.stopped_early, history: m.history,
-    settings: { input: m.input, model: m.model, training: m.training }, classes: m.classes, split: m.split,
+    settings: { input: m.input, model: m.model, training: m.training }, classes: m.classes,
+    classOrder: 'confusion rows (true class) and columns (predicted class), and every list of probabilities, follow `classes`',
+    split: m.split,
     molsigVersion: m.molsig_version,
   };
   download(text(JSON.stringify(record, null, 2), 'application/json'), 'metrics.json');

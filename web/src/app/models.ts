@@ -27,7 +27,14 @@ export function showModel(model: CheckpointHeader) {
 export function showResults(predictions: TrajectoryPrediction[], classes: string[], source: Source) {
   state.predictions = predictions;
   state.classes = classes;
-  showPredictions($<HTMLTableElement>('predictions'), predictions, (p) => void explain(source, p));
+  const rows = () => {
+    // Test trajectories first, on request (a stable sort keeps the file order within each part).
+    const testFirst = input('test-first').checked;
+    const order = testFirst ? [...predictions].sort((a, b) => Number(b.part === 'test') - Number(a.part === 'test')) : predictions;
+    showPredictions($<HTMLTableElement>('predictions'), order, (p) => void explain(source, p));
+  };
+  input('test-first').onchange = rows;
+  rows();
   for (const b of exportButtons) b.disabled = false;
 }
 
