@@ -6,7 +6,7 @@ import type { Molsig, ModelFile } from '../engine';
 import { loadSignature, type Signatures } from '../signature';
 import type { Transformed } from '../types';
 import type { MolstarViewerClass } from '../viewer/molstar';
-import { buildControls, DEMO_TEXT, type DemoKind, type DemoSettings } from './demos';
+import { buildControls, DEMO_TEXT, el, type DemoKind, type DemoSettings } from './demos';
 import {
   beadSignature, compareLevels, csvCell, formatNumber, levyAreas, quadraticVariation, relativeDifference, TOLERANCE, type LevelComparison,
 } from './numbers';
@@ -62,12 +62,6 @@ export interface InvarianceDemo {
   csv(): string;
   /** Stops playback and empties the element. */
   destroy(): void;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...children);
-  return e;
 }
 
 async function asFile(f: DemoFile, fallbackName: string): Promise<File> {
