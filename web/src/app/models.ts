@@ -18,6 +18,7 @@ export function showModel(model: CheckpointHeader) {
   state.model = model;
   state.hasModel = true;
   state.history = model.history;
+  panel.newModel();
   drawCurves();
   showMetrics($('metrics'), model);
   showConfusion($<HTMLTableElement>('confusion'), model.test_metrics, model.classes);

@@ -29,38 +29,58 @@ function legend(e: Explanation, mode: Mode): HTMLElement[] {
   ];
 }
 
-/** Coupling matrix as a heatmap (light = weak, dark blue = strong) with values written in. */
-function drawCouplings(canvas: HTMLCanvasElement, e: Explanation): void {
+/** Coupling matrix as a heatmap: bead numbers on both axes, the absolute couplings written in
+ * (nm²), and a colour bar. The colour scale is `top`, shared by every trajectory shown with the
+ * model, so that two of them can be compared. */
+function drawCouplings(canvas: HTMLCanvasElement, e: Explanation, top: number): void {
   const m = e.beads;
   const g = canvas.getContext('2d');
   if (!g) return;
-  const cell = m > 0 ? Math.max(18, Math.min(48, Math.floor(360 / m))) : 0;
-  canvas.width = 30 + cell * m;
-  canvas.height = 30 + cell * m;
+  const cell = m > 0 ? Math.max(22, Math.min(48, Math.floor(360 / m))) : 0;
+  const [left, head, bar] = [34, 34, 70];
+  canvas.width = left + cell * m + bar;
+  canvas.height = Math.max(head + cell * m, 150) + 8;
+  canvas.dataset.scale = String(top);
   g.fillStyle = '#fff';
   g.fillRect(0, 0, canvas.width, canvas.height);
   if (m === 0) return;
-  const top = Math.max(1e-12, ...e.couplings);
   g.font = '11px system-ui, sans-serif';
   for (let a = 0; a < m; a += 1) {
+    // Bead numbers, from 1 as in the legend, on a swatch of the bead's colour.
     g.fillStyle = css(beadColour(a));
-    g.fillRect(30 + a * cell, 18, cell - 2, 8);
-    g.fillRect(18, 30 + a * cell, 8, cell - 2);
+    g.fillRect(left + a * cell, 4, cell - 2, 14);
+    g.fillRect(2, head + a * cell, 14, cell - 2);
+    g.fillStyle = '#111';
+    g.fillText(String(a + 1), left + a * cell + cell / 2 - 3, 30);
+    g.fillText(String(a + 1), 19, head + a * cell + cell / 2 + 4);
     for (let b = 0; b < m; b += 1) {
-      const v = (e.couplings[a * m + b] ?? 0) / top;
+      const value = e.couplings[a * m + b] ?? 0;
+      const v = Math.min(1, value / top);
       g.fillStyle = css(fade(0x08306b, v));
-      g.fillRect(30 + b * cell, 30 + a * cell, cell - 2, cell - 2);
-      if (cell >= 30) {
+      g.fillRect(left + b * cell, head + a * cell, cell - 2, cell - 2);
+      if (cell >= 30 && a !== b) {
         g.fillStyle = v > 0.5 ? '#fff' : '#111';
-        g.fillText(v.toFixed(2), 32 + b * cell, 30 + a * cell + cell / 2 + 4);
+        g.fillText(value.toPrecision(2), left + 2 + b * cell, head + a * cell + cell / 2 + 4);
       }
     }
   }
+  // The colour bar: 0 at the bottom, the shared scale at the top.
+  const x = left + cell * m + 12;
+  const h = Math.max(cell * m, 120);
+  for (let i = 0; i < h; i += 1) {
+    g.fillStyle = css(fade(0x08306b, 1 - i / h));
+    g.fillRect(x, head + i, 12, 1);
+  }
+  g.fillStyle = '#111';
+  g.fillText(top.toPrecision(2), x + 15, head + 8);
+  g.fillText('0', x + 15, head + h);
+  g.fillText('nm²', x + 15, head + h / 2);
 }
 
 /** The panel's state: the explanation shown and the playback timer. */
 export class MoleculePanel {
   private current?: Explanation;
+  private couplingScale = 0; // the largest coupling shown with the current model
   private timer?: number;
   private readonly slider = $<HTMLInputElement>('frame');
   private readonly play = $<HTMLButtonElement>('play');
@@ -72,6 +92,11 @@ export class MoleculePanel {
     this.mode.addEventListener('change', () => void this.recolour());
     this.slider.addEventListener('input', () => void this.frame(Number(this.slider.value)));
     this.play.addEventListener('click', () => this.toggle());
+  }
+
+  /** A new model: its couplings start a colour scale of their own. */
+  newModel(): void {
+    this.couplingScale = 0;
   }
 
   get explanation(): Explanation | undefined {
@@ -114,7 +139,9 @@ export class MoleculePanel {
       this.slider.disabled = this.play.disabled = true;
       $('frame-label').textContent = 'this model has no beads';
     }
-    drawCouplings($<HTMLCanvasElement>('couplings'), e);
+    // One colour scale for every trajectory shown with this model: the largest coupling so far.
+    this.couplingScale = Math.max(this.couplingScale, 1e-12, ...e.couplings);
+    drawCouplings($<HTMLCanvasElement>('couplings'), e, this.couplingScale);
   }
 
   private async recolour(): Promise<void> {
