@@ -362,6 +362,58 @@ model: CheckpointHeader,
 predictions: Predictions,
 };
 
+export type CrossValidated = { 
+/**
+ * Each fold's held-out trajectories and test metrics, with the mean ± sd.
+ */
+crossValidation: CrossValidation, 
+/**
+ * The last fold's run, as [`Session::train`] returns it.
+ */
+last: TrainSummary,
+};
+
+export type CrossValidation = { 
+/**
+ * One entry per fold, in order.
+ */
+folds: Array<Fold>, 
+/**
+ * Test accuracy over the folds.
+ */
+accuracy: Spread, 
+/**
+ * Test balanced accuracy over the folds.
+ */
+balancedAccuracy: Spread,
+};
+
+export type Fold = { 
+/**
+ * The held-out test trajectories.
+ */
+test: Array<string>, 
+/**
+ * The epoch whose weights the fold's model kept.
+ */
+selectedEpoch: number, 
+/**
+ * Test metrics over the held-out samples.
+ */
+metrics: Metrics,
+};
+
+export type Spread = { 
+/**
+ * Mean.
+ */
+mean: number, 
+/**
+ * Sample standard deviation (0 for one value).
+ */
+sd: number,
+};
+
 export type CheckpointHeader = { 
 /**
  * Checkpoint layout version ([`FORMAT`]).
@@ -806,6 +858,18 @@ beadPositions: Array<number>,
  */
 firstFrame: number, 
 /**
+ * Which of the trajectory's samples this is (from 0), and how many it has.
+ */
+sample: number, 
+/**
+ * Samples cut from the trajectory.
+ */
+samples: number, 
+/**
+ * Each frame's time in the trajectory file, ps (empty when the data has no times).
+ */
+timesPs: Array<number>, 
+/**
  * Points per frame.
  */
 points: number, 
@@ -890,6 +954,55 @@ assignment_entropy: number,
  * Set when Q is near uniform (its cluster map then carries little information).
  */
 warning: string | null,
+};
+
+export type ClassComparison = { 
+/**
+ * Points per frame.
+ */
+points: number, 
+/**
+ * Beads (0 for models without coarse-graining).
+ */
+beads: number, 
+/**
+ * One label per point (`A:ALA12:CA`).
+ */
+pointLabels: Array<string>, 
+/**
+ * One summary per class of the model, in its class order.
+ */
+classes: Array<ClassSummary>,
+};
+
+export type ClassSummary = { 
+/**
+ * Class name.
+ */
+class: string, 
+/**
+ * Trajectories and samples summarised.
+ */
+trajectories: number, 
+/**
+ * Samples summarised.
+ */
+samples: number, 
+/**
+ * Mean bead–bead coupling matrix, `[beads, beads]` (empty for a model without beads).
+ */
+couplings: Array<number>, 
+/**
+ * Mean evidence for the class in its own samples, per point: gradient × input of the class's
+ * logit minus the mean of the others'.
+ */
+evidence: Array<number>, 
+/**
+ * Per point, the mean evidence for the class in its own samples minus that in the other
+ * classes' samples: where the model's score for the class differs between them. Summed over
+ * points it approximates the gap in the class's mean score.
+ */
+separation: Array<number>,
 };
 
 export type Transform = { 

@@ -6,12 +6,12 @@
 import { $ } from './app/dom';
 import { droppedFiles } from './app/files';
 import { listenToExports } from './app/exports';
-import { loadModel, predict, saveModel } from './app/models';
+import { compareClasses, loadModel, predict, saveModel } from './app/models';
 import { buttons, engine, input, startEngine } from './app/state';
 import { ALIGNING_MODELS, addFiles, clearTable, describeSystem, forgetLoadedData, labelsFromNames, loadDemo, readTable } from './app/table';
 import { drawCurves } from './app/curves';
 import { cancelTraining, train } from './app/training';
-import type { CrashKind } from 'molsig';
+import { version, type CrashKind } from 'molsig';
 
 /** The drop zone takes files and folders; focused, Enter or Space opens the file chooser. */
 function listenToDropZone() {
@@ -53,6 +53,8 @@ $('model').addEventListener('change', () => {
 buttons.cancel.addEventListener('click', cancelTraining);
 buttons.save.addEventListener('click', () => void saveModel());
 buttons.predict.addEventListener('click', () => void predict());
+buttons.compare.addEventListener('click', () => void compareClasses());
+$('version').textContent = `molsig ${version}`;
 drawCurves();
 // Canvases keep the pixels they were drawn with: redraw the curves at their new size.
 new ResizeObserver(() => drawCurves()).observe($('loss-chart'));

@@ -9,10 +9,16 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import {
   artifacts, dataset, demoTrajectories, downloadOf, loadDemo, manifest, overflowing, predictions, settings, statusOf,
-  text, train, withPage, xtcFrames,
+  text, train, withPage, xtcFrames, xtcTimes,
 } from './page.mjs';
 import { learnTests } from './learn.mjs';
 import { subPathTests } from './subpath.mjs';
+
+/** The package's version: the page shows it and writes it into every export. */
+const version = JSON.parse(readFileSync(new URL('../packages/molsig/package.json', import.meta.url), 'utf8')).version;
+/** Residues of the demo peptide with heavy atoms (chain and number, from the PDB's columns). */
+const heavyResidues = new Set(readFileSync(join(dataset, 'peptide.pdb'), 'utf8').split('\n')
+  .filter((l) => /^(ATOM  |HETATM)/.test(l) && l.slice(76, 78).trim() !== 'H').map((l) => l.slice(21, 26))).size;
 
 let passed = 0;
 let failed = 0;
@@ -185,14 +191,44 @@ for (const webgpu of [true, false]) {
       await page.dispatchEvent('#frame', 'input');
       assert.match(await text(page, '#frame-label'), new RegExp(`^frame \\d+ \\(21 of ${chosen.frames}`));
       if (!webgpu) {
-        // Exports number beads as the screen does, and the features file is documented.
-        const csv = (await downloadOf(page, '#export-assignments', 'assignments.csv')).toString().split('\n')[0];
+        // Any sample of the trajectory, with its frames' times from the file's frame headers.
+        const shown = (await text(page, '#explained')).replace(/^— /, '');
+        const times = xtcTimes(readFileSync(join(dataset, shown)));
+        const samples = Math.floor((times.length - 50) / 50) + 1;
+        const firstScale = Number(await page.getAttribute('#couplings', 'data-scale'));
+        assert.ok(firstScale > 0, 'the coupling heatmap states its scale');
+        await page.selectOption('#sample', '1');
+        await page.waitForFunction(() => /^Sample 2 of/.test(document.querySelector('#time-axis')?.textContent ?? ''), null, { timeout: 120_000 });
+        assert.match(await text(page, '#time-axis'), new RegExp(`^Sample 2 of ${samples}: frames 51–100 of the trajectory, ${times[50].toFixed(1)}–${times[99].toFixed(1)} ps \\(a frame every [\\d.]+ ps\\)\\.$`));
+        await page.fill('#frame', '20');
+        await page.dispatchEvent('#frame', 'input');
+        assert.equal(await text(page, '#frame-label'), `frame 71 (21 of 50 in the sample), t = ${times[70].toFixed(1)} ps`);
+        // Bead membership per residue: every residue with heavy atoms, each row's means summing to 1.
+        const residues = await page.$$eval('#residues tbody tr', (rows) => rows.map((r) => [...r.cells].slice(1, -1).map((c) => Number(c.textContent))));
+        assert.equal(residues.length, heavyResidues);
+        for (const [, ...means] of residues) assert.ok(Math.abs(means.reduce((a, b) => a + b, 0) - 1) <= 0.006 * chosen.beads, `${means}`);
+        // Exports number beads as the screen does, name the page's version, and the features
+        // file is documented.
+        assert.equal(await text(page, '#version'), `molsig ${version}`);
+        const [versionLine, csv] = (await downloadOf(page, '#export-assignments', 'assignments.csv')).toString().split('\n');
+        assert.equal(versionLine, `# molsig ${version} (web page)`);
         assert.equal(csv, `point,${Array.from({ length: chosen.beads }, (_, b) => `bead${b + 1}`).join(',')},attribution`);
         const features = JSON.parse((await downloadOf(page, '#export-features', 'features.json')).toString());
         assert.deepEqual(Object.keys(features).filter((k) => /_/.test(k)), []);
-        for (const k of ['assignments', 'beadPositions', 'signedPaths', 'couplings', 'attributions']) assert.ok(features.units[k], `no unit for ${k}`);
+        for (const k of ['assignments', 'beadPositions', 'signedPaths', 'couplings', 'attributions', 'timesPs']) assert.ok(features.units[k], `no unit for ${k}`);
         assert.equal(features.beadPositions.length, chosen.frames * chosen.beads * 3);
         assert.equal(features.pdb, undefined);
+        assert.equal(features.pageVersion, version);
+        assert.equal(features.sample, 2);
+        features.timesPs.forEach((t, k) => assert.ok(Math.abs(t - times[50 + k]) < 1e-3, `time ${k}: ${t} vs ${times[50 + k]}`));
+        // The heatmap's colour scale is shared by everything shown with this model.
+        const scale = Number(await page.getAttribute('#couplings', 'data-scale'));
+        const ownTop = Math.max(...features.couplings);
+        assert.ok(Math.abs(scale - Math.max(firstScale, ownTop)) <= 1e-6 * scale, `scale ${scale}, first ${firstScale}, own ${ownTop}`);
+        const metricsJson = JSON.parse((await downloadOf(page, '#export-metrics', 'metrics.json')).toString());
+        assert.equal(metricsJson.pageVersion, version);
+        const curves = await downloadOf(page, '#export-charts', 'training-curves.png');
+        assert.equal(curves.subarray(1, 4).toString(), 'PNG');
       }
       // "Show" on a row: the row stays marked and the viewer comes into view.
       const last = rows.at(-1).name;
@@ -228,6 +264,42 @@ await test('at 1280×720, 1440×900 and 800 px no control sticks out of its sect
     }
   }));
 
+await test('k-fold cross-validation in the page, then the classes compared on the molecule', () =>
+  withPage(false, async (page) => {
+    await loadDemo(page);
+    await settings(page, { ...quick, epochs: 1, folds: 4 });
+    const status = await train(page);
+    assert.equal(status.error, false, status.text);
+    const folds = await page.$$eval('#cv tbody tr', (rows) => rows.map((r) => ({ test: r.cells[1]?.textContent ?? '', accuracy: Number.parseFloat(r.cells[2]?.textContent ?? '') })));
+    assert.equal(folds.length, 4);
+    // Every trajectory is tested once, by a model that never saw it.
+    assert.deepEqual(folds.flatMap((f) => f.test.split(', ')).sort(), [...demoTrajectories].sort());
+    const mean = folds.reduce((a, f) => a + f.accuracy, 0) / 4;
+    const sd = Math.sqrt(folds.reduce((a, f) => a + (f.accuracy - mean) ** 2, 0) / 3);
+    const [shownMean, shownSd] = ((await text(page, '#cv tfoot td:nth-child(3)')).match(/[\d.]+/g) ?? []).map(Number);
+    assert.ok(Math.abs(shownMean - mean) < 0.1 && Math.abs(shownSd - sd) < 0.1, `${shownMean} ± ${shownSd} vs ${mean} ± ${sd}`);
+    assert.match(status.text, new RegExp(`^Trained 4 models \\(4-fold cross-validation\\): test accuracy ${shownMean.toFixed(1)} ± ${shownSd.toFixed(1)} %`));
+    const metrics = JSON.parse((await downloadOf(page, '#export-metrics', 'metrics-cv.json')).toString());
+    assert.equal(metrics.crossValidation.folds.length, 4);
+    // The classes compared: each class's mean couplings and their difference, and the
+    // separation map on the molecule.
+    await page.waitForFunction(() => document.querySelectorAll('#legend li').length > 0, null, { timeout: 120_000 });
+    await page.click('#compare');
+    await page.waitForFunction(() => /^Compared|could not/.test(document.querySelector('#compare-status')?.textContent ?? ''), null, { timeout: 120_000 });
+    assert.match(await text(page, '#compare-status'), /^Compared 2 classes over \d+ samples/);
+    assert.equal(await page.$$eval('#class-couplings canvas', (c) => c.length), 3);
+    assert.deepEqual(await page.$$eval('#class-couplings figcaption', (f) => f.map((x) => x.textContent?.split(':')[0])), ['high_friction', 'low_friction', 'high_friction minus low_friction']);
+    await page.waitForFunction(() => document.querySelector('#legend')?.dataset.mode === 'separation', null, { timeout: 60_000 });
+    assert.match(await text(page, '#legend'), /separates it/);
+    await page.selectOption('#compare-class', '1');
+    assert.match(await page.$eval('#class-couplings figure:last-child figcaption', (f) => f.textContent ?? ''), /^low_friction minus high_friction/);
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.waitForTimeout(1000);
+    assert.deepEqual(await overflowing(page), [], 'cross-validated and compared, at 1280 px');
+    await page.locator('#molecule').screenshot({ path: join(artifacts, 'classes-compared.png') });
+    await page.locator('#results').screenshot({ path: join(artifacts, 'cross-validated.png') });
+  }));
+
 await test('FrameLSTM: no alignment, and only attributions to colour by', () =>
   withPage(false, async (page) => {
     await loadDemo(page);
@@ -239,7 +311,7 @@ await test('FrameLSTM: no alignment, and only attributions to colour by', () =>
     assert.match(status.text, /^Trained: 1 epochs/);
     await page.waitForFunction(() => document.querySelector('#legend')?.dataset.mode === 'attribution', null, { timeout: 120_000 });
     assert.equal(await page.inputValue('#colour-mode'), 'attribution');
-    assert.deepEqual(await page.$$eval('#colour-mode option', (o) => o.map((x) => x.disabled)), [true, true, false]);
+    assert.deepEqual(await page.$$eval('#colour-mode option', (o) => o.map((x) => x.disabled)), [true, true, false, true]);
     await page.selectOption('#model', 'improved');
     assert.equal(await page.isChecked('#align'), true);
     assert.equal(await page.isDisabled('#align'), false);
@@ -494,9 +566,10 @@ await test('save a model, reload the page, load it, predict: the same prediction
     await page.click('#predict');
     await page.waitForFunction(() => /^Predicted 3 /.test(document.querySelector('#model-status')?.textContent ?? ''), null, { timeout: 120_000 });
     const low = (await downloadOf(page, '#export-predictions', 'predictions-low.csv')).toString().trim().split('\n');
-    assert.match(low[0] ?? '', /^trajectory,set,label,predicted,confidence,samples,p_high_friction,p_low_friction$/);
-    assert.equal(low.length, 4);
-    for (const line of low.slice(1)) assert.equal(line.split(',')[2], 'low_friction', line);
+    assert.equal(low[0], `# molsig ${version} (web page)`);
+    assert.match(low[1] ?? '', /^trajectory,set,label,predicted,confidence,samples,p_high_friction,p_low_friction$/);
+    assert.equal(low.length, 5);
+    for (const line of low.slice(2)) assert.equal(line.split(',')[2], 'low_friction', line);
     await page.reload();
     await page.waitForSelector('#backend[data-kind]', { timeout: 120_000 });
     // From here on the page needs no server: everything it does is local.
@@ -508,7 +581,7 @@ await test('save a model, reload the page, load it, predict: the same prediction
     await page.waitForFunction(() => /^Predicted 20/.test(document.querySelector('#model-status')?.textContent ?? ''), null, { timeout: 120_000 });
     const after = (await downloadOf(page, '#export-predictions', 'predictions-loaded.csv')).toString();
     // Same trajectories, same probabilities (6 decimals); only the set column differs (now "new").
-    const rows = (csv) => Object.fromEntries(csv.trim().split('\n').slice(1).map((l) => l.split(',')).map(([name, , , ...rest]) => [name, rest]));
+    const rows = (csv) => Object.fromEntries(csv.trim().split('\n').slice(2).map((l) => l.split(',')).map(([name, , , ...rest]) => [name, rest]));
     assert.deepEqual(rows(after), rows(before));
     await page.screenshot({ path: join(artifacts, 'predicted.png'), fullPage: true });
     // A trajectory cut short is predicted from its complete frames; its row and the status say so.

@@ -15,20 +15,23 @@ export const artifacts = process.env.MOLSIG_E2E_ARTIFACTS ?? join(here, 'artifac
 mkdirSync(artifacts, { recursive: true });
 
 /** Frames of an XTC file by walking its headers (XDR big-endian). */
-export function xtcFrames(buf) {
+export const xtcFrames = (buf) => xtcTimes(buf).length;
+
+/** Each frame's time (ps) from an XTC file's frame headers (a big-endian f32 at byte 12). */
+export function xtcTimes(buf) {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   let offset = 0;
-  let frames = 0;
+  const times = [];
   while (offset < buf.byteLength) {
     const magic = view.getInt32(offset);
     const natoms = view.getInt32(offset + 4);
     assert.ok(magic === 1995 || magic === 2023, `bad magic at ${offset}`);
+    times.push(view.getFloat32(offset + 12));
     if (natoms <= 9) offset += 56 + natoms * 12;
     else if (magic === 1995) offset += 92 + Math.ceil(view.getInt32(offset + 88) / 4) * 4;
     else offset += 96 + Math.ceil(Number(view.getBigUint64(offset + 88)) / 4) * 4;
-    frames += 1;
   }
-  return frames;
+  return times;
 }
 
 /** The demo manifest: trajectory → label. */

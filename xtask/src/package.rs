@@ -140,6 +140,24 @@ fn optimize(input: &Path, output: &Path) -> Result<()> {
         .arg(output))
 }
 
+/// The package's version from its `package.json`, which must be the engine's (the workspace's):
+/// the package exports it, and the page shows it and writes it into every export.
+fn version(package: &Path) -> Result<String> {
+    let manifest = std::fs::read_to_string(package.join("package.json"))?;
+    let version = manifest
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("\"version\": \""))
+        .and_then(|rest| rest.split('"').next())
+        .context("package.json has no version")?;
+    if version != env!("CARGO_PKG_VERSION") {
+        bail!(
+            "package.json says version {version} but the Rust workspace is {}: keep them equal",
+            env!("CARGO_PKG_VERSION")
+        );
+    }
+    Ok(version.to_owned())
+}
+
 /// esbuild: one self-contained ESM file per entry. `new URL('…', import.meta.url)` is left as
 /// written, so an app's bundler finds the worker and the wasm beside the entry.
 fn bundle(package: &Path, wasm_bytes: u64) -> Result<()> {
@@ -156,6 +174,7 @@ fn bundle(package: &Path, wasm_bytes: u64) -> Result<()> {
             "--outdir=dist",
         ])
         .arg(format!("--define:MOLSIG_WASM_BYTES={wasm_bytes}"))
+        .arg(format!("--define:MOLSIG_VERSION=\"{}\"", version(package)?))
         .current_dir(package);
     run(&mut c)
 }

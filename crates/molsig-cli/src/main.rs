@@ -20,7 +20,9 @@ use molsig_model::train::{Control, Event, Host};
 use molsig_pipeline::dataset::{Classes, Loaded, load};
 use molsig_pipeline::plan::{DataOptions, plan};
 use molsig_pipeline::predict::{predict, prediction_batch};
-use molsig_pipeline::train::{TrainRequest, TrainSummary, TrainedModel, configure, splits, train};
+use molsig_pipeline::train::{
+    CrossValidation, TrainRequest, TrainSummary, TrainedModel, configure, splits, train,
+};
 
 #[derive(Parser)]
 #[command(
@@ -227,7 +229,7 @@ fn train_command(args: &TrainArgs) -> Result<()> {
     let device = args.backend.device()?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
-    let mut fold_accuracy = Vec::new();
+    let mut headers = Vec::with_capacity(plans.len());
     for (fold, plan) in plans.iter().enumerate() {
         let prefix = if plans.len() == 1 {
             String::new()
@@ -248,21 +250,21 @@ fn train_command(args: &TrainArgs) -> Result<()> {
                 m.count,
                 summary.model.selected_epoch
             );
-            fold_accuracy.push(m.accuracy);
         }
+        headers.push(summary.model);
     }
-    if fold_accuracy.len() > 1 {
-        let n = fold_accuracy.len() as f64;
-        let mean = fold_accuracy.iter().sum::<f64>() / n;
-        let sd = (fold_accuracy
-            .iter()
-            .map(|a| (a - mean).powi(2))
-            .sum::<f64>()
-            / (n - 1.0))
-            .sqrt();
+    if plans.len() > 1 {
+        let runs: Vec<_> = plans.iter().zip(&headers).collect();
+        let cv = CrossValidation::of(&loaded, &runs)?;
+        output::write(
+            &args.out.join("cross-validation.json"),
+            &serde_json::to_string_pretty(&cv)?,
+        )?;
         eprintln!(
-            "{}-fold test accuracy: {mean:.3} ± {sd:.3}",
-            fold_accuracy.len()
+            "{}-fold test accuracy: {:.3} ± {:.3}",
+            cv.folds.len(),
+            cv.accuracy.mean,
+            cv.accuracy.sd
         );
     }
     eprintln!("wrote {}", args.out.display());

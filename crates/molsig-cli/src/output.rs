@@ -12,7 +12,7 @@ use molsig_model::train::EpochReport;
 use molsig_pipeline::predict::{Predictions, SamplePrediction};
 use molsig_pipeline::train::{TrainSummary, TrainedModel};
 
-fn write(path: &Path, text: &str) -> Result<()> {
+pub fn write(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
 }
 

@@ -221,12 +221,12 @@ impl Molecule {
         Ok(molsig_io::write::pdb(topology, &frame)?)
     }
 
-    /// Reads every frame of an XTC trajectory through the selection: `[frames, points, 3]` (nm).
+    /// Reads every frame of an XTC trajectory through the selection.
     ///
     /// # Errors
     /// The reader's error (with the frame and offset), or an atom count that does not match the
     /// topology.
-    pub fn read_xtc<R: Read + Seek>(&self, reader: R, name: &str) -> Result<Vec<f32>> {
+    pub fn read_xtc<R: Read + Seek>(&self, reader: R, name: &str) -> Result<ReadTrajectory> {
         let Some(selected) = &self.selected else {
             return Err(Error::Invalid(format!(
                 "{}: a molecule built from a graph alone cannot read {name}",
@@ -245,16 +245,30 @@ impl Molecule {
         }
         let mut read = Frame::default();
         let mut out = Frame::default();
-        let mut frames = Vec::with_capacity(xtc.num_frames() * self.len() * 3);
+        let mut coordinates = Vec::with_capacity(xtc.num_frames() * self.len() * 3);
+        let mut times_ps = Vec::with_capacity(xtc.num_frames());
         for f in 0..xtc.num_frames() {
             xtc.read_frame(f, Some(&selected.atoms), &mut read)?;
             selected.apply(&read, &mut out)?;
             for i in 0..out.len() {
-                frames.extend_from_slice(&[out.x[i], out.y[i], out.z[i]]);
+                coordinates.extend_from_slice(&[out.x[i], out.y[i], out.z[i]]);
             }
+            times_ps.push(read.time);
         }
-        Ok(frames)
+        Ok(ReadTrajectory {
+            coordinates,
+            times_ps,
+        })
     }
+}
+
+/// A trajectory read through a molecule's selection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadTrajectory {
+    /// `[frames, points, 3]`, nm.
+    pub coordinates: Vec<f32>,
+    /// Each frame's time as the file records it, ps.
+    pub times_ps: Vec<f32>,
 }
 
 /// One trajectory of a dataset.
@@ -270,6 +284,8 @@ pub struct Trajectory {
     pub molecule: usize,
     /// Number of frames read.
     pub frames: usize,
+    /// Each frame's time, ps, when the file records one (empty for generated data).
+    pub times_ps: Vec<f32>,
 }
 
 /// One sample: a chunk of a trajectory, atoms-major.
@@ -374,6 +390,7 @@ impl Dataset {
             group: group.to_owned(),
             molecule,
             frames: total,
+            times_ps: Vec::new(),
         });
         Ok(())
     }

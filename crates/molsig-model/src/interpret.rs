@@ -67,42 +67,9 @@ pub async fn interpret(
     let x = Tensor::<4>::from_data(
         TensorData::new(s.coordinates.clone(), [1, n, t, 3]),
         &autodiff,
-    )
-    .require_grad();
-    // Attributions: d(logit of the predicted class)/dx · x.
-    let output = model.forward(x.clone(), &graph)?;
-    let logits = output.logits.clone();
-    let outputs = logits.dims()[1];
-    let score = if outputs == 1 {
-        let z = read_back::<f32, _>(logits.clone().detach()).await?;
-        let sign = if z.first().copied().unwrap_or(0.0) >= 0.0 {
-            1.0
-        } else {
-            -1.0
-        };
-        logits.sum() * sign
-    } else {
-        let z = read_back::<f32, _>(logits.clone().detach()).await?;
-        let best = (0..outputs)
-            .max_by(|&a, &b| z[a].total_cmp(&z[b]))
-            .unwrap_or(0);
-        logits.narrow(1, best, 1).sum()
-    };
-    let grads = score.backward();
-    let gradient = x.grad(&grads).map(Tensor::detach);
-    let attributions = match gradient {
-        Some(g) => {
-            let gx = read_back::<f32, _>(g.reshape([n, t * 3])).await?;
-            (0..n)
-                .map(|i| {
-                    (0..t * 3)
-                        .map(|k| gx[i * t * 3 + k] * s.coordinates[i * t * 3 + k])
-                        .sum()
-                })
-                .collect()
-        }
-        None => vec![0.0; n],
-    };
+    );
+    let attributions =
+        attribute(&model, &graph, x.clone(), &s.coordinates, Score::Predicted).await?;
     let Some(coarse) = coarse_grain(&model, x.detach(), &graph) else {
         return Ok(Interpretation {
             points: n,
@@ -208,6 +175,100 @@ pub async fn assignments(
     Ok(Some(
         read_back::<f32, _>(coarse.assignments.reshape([n, m])).await?,
     ))
+}
+
+/// Which score an attribution explains.
+#[derive(Debug, Clone, Copy)]
+enum Score {
+    /// The logit of the class the model predicts.
+    Predicted,
+    /// Evidence for one class: its logit minus the mean of the others' (for a one-logit binary
+    /// model, the logit for class 1 and its negative for class 0).
+    Class(usize),
+}
+
+/// Gradient × input of `score` for one sample (`x` `[1, points, frames, 3]`, `coordinates` the
+/// same values), summed over frames and axes: `[points]`.
+async fn attribute(
+    model: &Model,
+    graph: &DeviceGraph,
+    x: Tensor<4>,
+    coordinates: &[f32],
+    score: Score,
+) -> Result<Vec<f32>> {
+    let [_, n, t, _] = x.dims();
+    let x = x.require_grad();
+    let logits = model.forward(x.clone(), graph)?.logits;
+    let outputs = logits.dims()[1];
+    let z = read_back::<f32, _>(logits.clone().detach()).await?;
+    let score = match (score, outputs) {
+        (Score::Predicted, 1) => {
+            let sign = if z.first().copied().unwrap_or(0.0) >= 0.0 {
+                1.0
+            } else {
+                -1.0
+            };
+            logits.sum() * sign
+        }
+        (Score::Predicted, _) => {
+            let best = (0..outputs)
+                .max_by(|&a, &b| z[a].total_cmp(&z[b]))
+                .unwrap_or(0);
+            logits.narrow(1, best, 1).sum()
+        }
+        (Score::Class(c), 1) => logits.sum() * if c == 1 { 1.0 } else { -1.0 },
+        (Score::Class(c), _) => {
+            let others = (outputs - 1) as f32;
+            let own = logits.clone().narrow(1, c, 1).sum();
+            own.clone() * (1.0 + 1.0 / others) - logits.sum() / others
+        }
+    };
+    let grads = score.backward();
+    let Some(gradient) = x.grad(&grads).map(Tensor::detach) else {
+        return Ok(vec![0.0; n]);
+    };
+    let gx = read_back::<f32, _>(gradient.reshape([n, t * 3])).await?;
+    Ok((0..n)
+        .map(|i| {
+            (0..t * 3)
+                .map(|k| gx[i * t * 3 + k] * coordinates[i * t * 3 + k])
+                .sum()
+        })
+        .collect())
+}
+
+/// Evidence for class `class` in `sample`, per point: gradient × input of the class's logit
+/// minus the mean of the other logits, summed over frames and axes (`[points]`). Summed over
+/// points it approximates the score itself, so per-class means of it split the score gap
+/// between classes over the atoms.
+///
+/// # Errors
+/// The forward pass, a sample index out of range, or a class the model does not have.
+pub async fn class_attributions(
+    model: &Model,
+    config: &ModelConfig,
+    dataset: &Dataset,
+    sample: usize,
+    class: usize,
+    device: &Device,
+) -> Result<Vec<f32>> {
+    let s = dataset
+        .samples
+        .get(sample)
+        .ok_or_else(|| Error::Invalid(format!("no sample {sample}")))?;
+    if class >= dataset.classes.len().max(2) {
+        return Err(Error::Invalid(format!("no class {class}")));
+    }
+    let molecule = &dataset.molecules[dataset.molecule_of(sample)];
+    let (n, t) = (molecule.len(), dataset.frames);
+    let autodiff = device.clone().autodiff();
+    let model = model.clone().fork(&autodiff);
+    let graph = molecule.graph.to_device(one_directional(config), &autodiff);
+    let x = Tensor::<4>::from_data(
+        TensorData::new(s.coordinates.clone(), [1, n, t, 3]),
+        &autodiff,
+    );
+    attribute(&model, &graph, x, &s.coordinates, Score::Class(class)).await
 }
 
 /// Whether the model reads the authors' one-directional edge lists.

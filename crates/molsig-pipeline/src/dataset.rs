@@ -143,7 +143,7 @@ pub fn load<R: Read + Seek>(
             .molecules
             .get(file.topology)
             .ok_or_else(|| Error::Input(format!("{}: its topology is missing", file.name)))?;
-        let coordinates = molecule.read_xtc(&mut file.reader, &file.name)?;
+        let read = molecule.read_xtc(&mut file.reader, &file.name)?;
         let group = if file.group.is_empty() {
             &file.name
         } else {
@@ -152,11 +152,14 @@ pub fn load<R: Read + Seek>(
         dataset.add_trajectory(
             &file.name,
             file.topology,
-            &coordinates,
+            &read.coordinates,
             label,
             group,
             options.stride,
         )?;
+        if let Some(added) = dataset.trajectories.last_mut() {
+            added.times_ps = read.times_ps;
+        }
     }
     if options.align {
         dataset.align_frames();

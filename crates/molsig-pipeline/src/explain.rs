@@ -1,5 +1,5 @@
-//! One trajectory explained for the viewer: its first sample's bead memberships, bead paths,
-//! couplings and attributions, with the first frame as PDB text.
+//! One sample of a trajectory explained for the viewer: its bead memberships, bead paths,
+//! couplings and attributions, its frames and their times, with the first frame as PDB text.
 
 use burn::tensor::Device;
 use molsig_model::data::{Dataset, Sample, Trajectory};
@@ -28,12 +28,19 @@ pub struct Explanation {
     pub bead_positions: Vec<f32>,
     /// Frame numbers of the sample in its trajectory.
     pub first_frame: usize,
+    /// Which of the trajectory's samples this is (from 0), and how many it has.
+    pub sample: usize,
+    /// Samples cut from the trajectory.
+    pub samples: usize,
+    /// Each frame's time in the trajectory file, ps (empty when the data has no times).
+    pub times_ps: Vec<f32>,
     /// The model's interpretation (assignments, couplings, attributions, warning).
     #[serde(flatten)]
     pub interpretation: Interpretation,
 }
 
-/// Explains the first sample of trajectory `trajectory` (aligned first if the model aligns).
+/// Explains sample `nth` (from 0) of trajectory `trajectory` (aligned first if the model
+/// aligns).
 ///
 /// # Errors
 /// No such trajectory or sample, data that does not fit the model (points per frame, frames per
@@ -42,24 +49,23 @@ pub async fn explain(
     model: &TrainedModel,
     dataset: &Dataset,
     trajectory: usize,
+    nth: usize,
     device: &Device,
 ) -> Result<Explanation> {
-    let sample = first_sample(model, dataset, trajectory)?;
-    // A dataset of that one sample: aligning it (as the model expects) costs nothing extra, and
-    // re-aligning an already aligned sample leaves it as it is.
-    let mut single = Dataset::new(dataset.classes.clone(), dataset.frames);
-    let m = single.add_molecule(dataset.molecules[dataset.molecule_of(sample)].clone());
-    single.trajectories.push(Trajectory {
-        molecule: m,
-        ..dataset.trajectories[trajectory].clone()
-    });
-    single.samples.push(Sample {
-        trajectory: 0,
-        ..dataset.samples[sample].clone()
-    });
-    if model.header.model.aligns_frames() {
-        single.align_frames();
-    }
+    let sample = sample_of(model, dataset, trajectory, nth)?;
+    let samples = dataset
+        .samples
+        .iter()
+        .filter(|s| s.trajectory == trajectory)
+        .count();
+    let of = &dataset.trajectories[trajectory];
+    let start = dataset.samples[sample].start_frame;
+    let times_ps = of
+        .times_ps
+        .get(start..start + dataset.frames)
+        .map(<[f32]>::to_vec)
+        .unwrap_or_default();
+    let single = single_sample(model, dataset, sample);
     let dataset = &single;
     let sample = 0;
     let interpretation = Box::pin(interpret(
@@ -93,19 +99,43 @@ pub async fn explain(
         coordinates,
         bead_positions,
         first_frame: s.start_frame,
+        sample: nth,
+        samples,
+        times_ps,
         interpretation,
     })
 }
 
-/// The first sample of trajectory `trajectory`, after checking that the data fits `model`
+/// A dataset of one sample, aligned as the model expects: copying one sample costs little, and
+/// re-aligning an already aligned sample leaves it as it is.
+pub(crate) fn single_sample(model: &TrainedModel, dataset: &Dataset, sample: usize) -> Dataset {
+    let trajectory = dataset.samples[sample].trajectory;
+    let mut single = Dataset::new(dataset.classes.clone(), dataset.frames);
+    let m = single.add_molecule(dataset.molecules[dataset.molecule_of(sample)].clone());
+    single.trajectories.push(Trajectory {
+        molecule: m,
+        ..dataset.trajectories[trajectory].clone()
+    });
+    single.samples.push(Sample {
+        trajectory: 0,
+        ..dataset.samples[sample].clone()
+    });
+    if model.header.model.aligns_frames() {
+        single.align_frames();
+    }
+    single
+}
+
+/// Sample `nth` (from 0) of trajectory `trajectory`, after checking that the data fits `model`
 /// (points per frame, frames per sample).
 ///
 /// # Errors
-/// No such trajectory, data read for another model, or a trajectory without samples.
-pub(crate) fn first_sample(
+/// No such trajectory, data read for another model, or no such sample.
+pub(crate) fn sample_of(
     model: &TrainedModel,
     dataset: &Dataset,
     trajectory: usize,
+    nth: usize,
 ) -> Result<usize> {
     let header = &model.header;
     let of = dataset.trajectories.get(trajectory).ok_or_else(|| {
@@ -131,9 +161,14 @@ pub(crate) fn first_sample(
             of.name, dataset.frames, header.input.frames
         )));
     }
-    dataset
-        .samples
-        .iter()
-        .position(|s| s.trajectory == trajectory)
-        .ok_or_else(|| Error::Input(format!("trajectory {trajectory} has no samples")))
+    let mut own =
+        (0..dataset.samples.len()).filter(|&s| dataset.samples[s].trajectory == trajectory);
+    let count = own.clone().count();
+    own.nth(nth).ok_or_else(|| {
+        Error::Input(format!(
+            "{} has {count} samples; there is no sample {}",
+            of.name,
+            nth + 1
+        ))
+    })
 }

@@ -14,6 +14,7 @@
 //! moved, rotated, relabelled or re-timed, for the classroom demos.
 #![warn(missing_docs)]
 
+pub mod compare;
 pub mod dataset;
 mod error;
 pub mod explain;

@@ -6,6 +6,7 @@ use burn::tensor::Device;
 use molsig_model::checkpoint::{self, CheckpointHeader, Part, RecordedTrajectory};
 use molsig_model::config::TrainConfig;
 use molsig_model::data::Molecule;
+use molsig_model::metrics::Metrics;
 use molsig_model::model::{Model, ModelConfig};
 use molsig_model::split::{SplitPlan, explicit_split, grouped_k_fold, grouped_split};
 use molsig_model::train::{self as trainer, Control, Event, Host, SampleSplit, evaluate};
@@ -310,4 +311,89 @@ pub fn seen_in_training(header: &CheckpointHeader, bytes: u64, xxh3: &str) -> Op
         .iter()
         .find(|r| r.bytes == bytes && r.xxh3 == xxh3)
         .map(|r| r.part)
+}
+
+/// A mean and the sample standard deviation (n − 1) of a few values.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, ts_rs::TS)]
+pub struct Spread {
+    /// Mean.
+    pub mean: f64,
+    /// Sample standard deviation (0 for one value).
+    pub sd: f64,
+}
+
+impl Spread {
+    /// The spread of `values`, or `None` when there are none.
+    #[must_use]
+    pub fn of(values: &[f64]) -> Option<Self> {
+        if values.is_empty() {
+            return None;
+        }
+        let n = values.len() as f64;
+        let mean = values.iter().sum::<f64>() / n;
+        let sd = if values.len() > 1 {
+            (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
+        } else {
+            0.0
+        };
+        Some(Self { mean, sd })
+    }
+}
+
+/// One fold of a cross-validation: what it held out and how its model did there.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Fold {
+    /// The held-out test trajectories.
+    pub test: Vec<String>,
+    /// The epoch whose weights the fold's model kept.
+    pub selected_epoch: usize,
+    /// Test metrics over the held-out samples.
+    pub metrics: Metrics,
+}
+
+/// Every fold of a cross-validation, with the spread of its test accuracies.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CrossValidation {
+    /// One entry per fold, in order.
+    pub folds: Vec<Fold>,
+    /// Test accuracy over the folds.
+    pub accuracy: Spread,
+    /// Test balanced accuracy over the folds.
+    pub balanced_accuracy: Spread,
+}
+
+impl CrossValidation {
+    /// The folds' summaries: every fold must have a test set.
+    ///
+    /// # Errors
+    /// No folds, or a fold whose model has no test metrics.
+    pub fn of(loaded: &Loaded, runs: &[(&SplitPlan, &CheckpointHeader)]) -> Result<Self> {
+        let names = &loaded.dataset.trajectories;
+        let folds = runs
+            .iter()
+            .enumerate()
+            .map(|(k, (plan, header))| {
+                let metrics = header.test_metrics.clone().ok_or_else(|| {
+                    Error::Input(format!("fold {} has no test trajectories", k + 1))
+                })?;
+                Ok(Fold {
+                    test: plan.test.iter().map(|&t| names[t].name.clone()).collect(),
+                    selected_epoch: header.selected_epoch,
+                    metrics,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let spread = |f: fn(&Metrics) -> f64| {
+            Spread::of(&folds.iter().map(|x| f(&x.metrics)).collect::<Vec<_>>()).ok_or(
+                Error::Input("cross-validation needs at least one fold".into()),
+            )
+        };
+        Ok(Self {
+            accuracy: spread(|m| m.accuracy)?,
+            balanced_accuracy: spread(|m| m.balanced_accuracy)?,
+            folds,
+        })
+    }
 }

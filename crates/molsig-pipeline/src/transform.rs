@@ -14,7 +14,7 @@ use molsig_model::interpret::assignments;
 use molsig_rng::SplitMix64;
 use serde::{Deserialize, Serialize};
 
-use crate::explain::first_sample;
+use crate::explain::sample_of;
 use crate::predict::prediction_batch;
 use crate::train::TrainedModel;
 use crate::{Error, Result};
@@ -155,7 +155,7 @@ pub async fn transform(
     device: &Device,
 ) -> Result<Transformed> {
     transform.validate()?;
-    let sample = first_sample(model, dataset, trajectory)?;
+    let sample = sample_of(model, dataset, trajectory, 0)?;
     let molecule = &dataset.molecules[dataset.molecule_of(sample)];
     let (n, t) = (molecule.len(), dataset.frames);
     let window = window_of(&dataset.samples[sample].coordinates, n, t);

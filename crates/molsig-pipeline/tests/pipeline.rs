@@ -9,6 +9,7 @@ use std::path::Path;
 use burn::tensor::Device;
 use molsig_model::checkpoint::Part;
 use molsig_model::train::{Control, Event, Host};
+use molsig_pipeline::compare::compare;
 use molsig_pipeline::dataset::{Classes, Loaded, load};
 use molsig_pipeline::explain::explain;
 use molsig_pipeline::plan::{
@@ -390,7 +391,7 @@ fn train_predict_explain_and_reload() {
 
     // Explanation: memberships sum to one per point, bead positions are membership-weighted
     // means of the first frame's points (Å), and the PDB holds the selected points.
-    let e = pollster::block_on(explain(&model, &loaded.dataset, 3, &device)).expect("explains");
+    let e = pollster::block_on(explain(&model, &loaded.dataset, 3, 0, &device)).expect("explains");
     // Data read for another model (the page keeps its data when a model file is loaded) is
     // refused by name, not fed to a forward pass of the wrong shape.
     let backbone = read(
@@ -400,7 +401,7 @@ fn train_predict_explain_and_reload() {
             ..options()
         },
     );
-    let error = pollster::block_on(explain(&model, &backbone.dataset, 0, &device))
+    let error = pollster::block_on(explain(&model, &backbone.dataset, 0, 0, &device))
         .expect_err("other points")
         .to_string();
     assert!(
@@ -414,18 +415,48 @@ fn train_predict_explain_and_reload() {
             ..options()
         },
     );
-    let error = pollster::block_on(explain(&model, &shorter.dataset, 0, &device))
+    let error = pollster::block_on(explain(&model, &shorter.dataset, 0, 0, &device))
         .expect_err("other frames")
         .to_string();
     assert!(
         error.contains("samples of 40 frames, but the model takes 50"),
         "{error}"
     );
-    let error = pollster::block_on(explain(&model, &loaded.dataset, 10, &device))
+    let error = pollster::block_on(explain(&model, &loaded.dataset, 10, 0, &device))
         .expect_err("no trajectory 10")
         .to_string();
     assert!(
         error.contains("trajectory 10 does not exist; there are 10"),
+        "{error}"
+    );
+    // Any sample can be explained, with its frames' times as the file records them: an XTC
+    // frame header holds the time as a big-endian f32 at byte 12, and the demo saves frames at a
+    // fixed interval.
+    let name = &loaded.dataset.trajectories[3].name;
+    let bytes = std::fs::read(Path::new(DEMO).join(name)).expect("demo file");
+    let t0 = f32::from_be_bytes(bytes[12..16].try_into().expect("4 bytes"));
+    assert_eq!((e.sample, e.samples, e.first_frame), (0, 4, 0));
+    assert_eq!(e.times_ps.len(), 50);
+    assert!(
+        (e.times_ps[0] - t0).abs() < 1e-6,
+        "{} vs {t0}",
+        e.times_ps[0]
+    );
+    let dt = e.times_ps[1] - e.times_ps[0];
+    assert!(dt > 0.0, "time step {dt}");
+    for pair in e.times_ps.windows(2) {
+        assert!((pair[1] - pair[0] - dt).abs() < 1e-3 * dt, "{pair:?}");
+    }
+    let third =
+        pollster::block_on(explain(&model, &loaded.dataset, 3, 2, &device)).expect("sample 3");
+    assert_eq!((third.sample, third.first_frame), (2, 100));
+    assert!((third.times_ps[0] - (t0 + 100.0 * dt)).abs() < 1e-3 * dt * 100.0);
+    assert_ne!(third.coordinates, e.coordinates);
+    let error = pollster::block_on(explain(&model, &loaded.dataset, 3, 4, &device))
+        .expect_err("no sample 5")
+        .to_string();
+    assert!(
+        error.contains(&format!("{name} has 4 samples; there is no sample 5")),
         "{error}"
     );
     let (n, m) = (e.interpretation.points, e.interpretation.beads);
@@ -463,6 +494,55 @@ fn train_predict_explain_and_reload() {
                 "bead {b} axis {axis}: {got} vs {expected}"
             );
         }
+    }
+
+    // Per-class summaries. Each class's mean couplings are the mean of the explanations of its
+    // samples, and with two classes the evidence for one is the negative of the evidence for the
+    // other, so both classes' separations are the same map.
+    let comparison =
+        pollster::block_on(compare(&model, &loaded.dataset, &device)).expect("compares");
+    assert_eq!((comparison.points, comparison.beads), (n, m));
+    let names: Vec<&str> = comparison
+        .classes
+        .iter()
+        .map(|c| c.class.as_str())
+        .collect();
+    assert_eq!(names, model.header.classes);
+    for (label, class) in comparison.classes.iter().enumerate() {
+        assert_eq!(
+            (class.trajectories, class.samples),
+            (5, 20),
+            "{}",
+            class.class
+        );
+        let mut mean = vec![0.0_f32; m * m];
+        for (t, trajectory) in loaded.dataset.trajectories.iter().enumerate() {
+            if trajectory.label != Some(label) {
+                continue;
+            }
+            for k in 0..4 {
+                let e = pollster::block_on(explain(&model, &loaded.dataset, t, k, &device))
+                    .expect("explains");
+                for (a, b) in mean.iter_mut().zip(&e.interpretation.couplings) {
+                    *a += b / 20.0;
+                }
+            }
+        }
+        for (got, want) in class.couplings.iter().zip(&mean) {
+            assert!(
+                (got - want).abs() <= 1e-4 * want.abs().max(1e-3),
+                "{}: {got} vs {want}",
+                class.class
+            );
+        }
+    }
+    let [first, second] = &comparison.classes[..] else {
+        panic!("two classes")
+    };
+    let scale = first.separation.iter().fold(0.0_f32, |a, v| a.max(v.abs()));
+    assert!(scale > 0.0);
+    for (a, b) in first.separation.iter().zip(&second.separation) {
+        assert!((a - b).abs() <= 1e-3 * scale, "{a} vs {b}");
     }
 
     // Save, load, predict the same trajectories: the same probabilities, and the run's record.

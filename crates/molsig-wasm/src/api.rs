@@ -221,7 +221,37 @@ impl JsSession {
         to_js(&summary)
     }
 
-    /// Asks a running `train` to stop after the current batch.
+    /// Grouped `folds`-fold cross-validation on the loaded dataset: one model per fold, each
+    /// tested on trajectories it never saw; `onEvent` receives every fold's events (each fold
+    /// begins with `started`). The last fold's model stays in the session.
+    ///
+    /// # Errors
+    /// No dataset, too few groups per class for `folds`, training errors (including
+    /// "cancelled").
+    #[wasm_bindgen(js_name = crossValidate, unchecked_return_type = "CrossValidated")]
+    pub async fn cross_validate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "TrainRequest")] request: JsValue,
+        folds: usize,
+        #[wasm_bindgen(js_name = onEvent, unchecked_param_type = "(event: TrainEvent) => void")]
+        on_event: js_sys::Function,
+    ) -> Result<JsValue, JsError> {
+        let request: TrainRequest = from_js(request, "training request")?;
+        let mut report = |event: &Event| {
+            if let Ok(value) = to_js(event) {
+                let _ = on_event.call1(&JsValue::NULL, &value);
+            }
+        };
+        let host = Host::new(now).with_pause(pause);
+        let run = self
+            .0
+            .cross_validate(&request, folds, host, &mut report)
+            .await
+            .map_err(js_error)?;
+        to_js(&run)
+    }
+
+    /// Asks a running `train` or `crossValidate` to stop after the current batch.
     pub fn cancel(&self) {
         self.0.cancel();
     }
@@ -265,9 +295,10 @@ impl JsSession {
         to_js(&predictions)
     }
 
-    /// Explains trajectory `index` of the training data (`"training"`) or of the last
-    /// prediction (`"new"`): bead memberships and positions, couplings, attributions, and the
-    /// first frame as PDB for the viewer.
+    /// Explains sample `sample` (from 0) of trajectory `index` of the training data
+    /// (`"training"`) or of the last prediction (`"new"`): bead memberships and positions,
+    /// couplings, attributions, the sample's frames and times, and its first frame as PDB for the
+    /// viewer.
     ///
     /// # Errors
     /// No model or data, an index out of range, or the interpretation pass.
@@ -276,10 +307,27 @@ impl JsSession {
         &self,
         #[wasm_bindgen(unchecked_param_type = "Source")] source: JsValue,
         index: usize,
+        sample: usize,
     ) -> Result<JsValue, JsError> {
         let source: Source = from_js(source, "source")?;
-        let explanation = self.0.explain(source, index).await.map_err(js_error)?;
+        let explanation = self
+            .0
+            .explain(source, index, sample)
+            .await
+            .map_err(js_error)?;
         to_js(&explanation)
+    }
+
+    /// Per-class summaries of the labelled training data with the current model: each class's
+    /// mean bead couplings, and per atom the evidence for the class and what separates it from
+    /// the others.
+    ///
+    /// # Errors
+    /// No model or training data, data that does not fit the model, a class without samples.
+    #[wasm_bindgen(unchecked_return_type = "ClassComparison")]
+    pub async fn compare(&self) -> Result<JsValue, JsError> {
+        let comparison = self.0.compare().await.map_err(js_error)?;
+        to_js(&comparison)
     }
 
     /// Transforms the first sample of trajectory `index` of the training data or of the last

@@ -12,13 +12,17 @@ use std::rc::Rc;
 
 use burn::tensor::Device;
 use molsig_model::checkpoint::{CheckpointHeader, Part};
+use molsig_model::split::SplitPlan;
 use molsig_model::train::{Control, Event, Host};
+use molsig_pipeline::compare::{ClassComparison, compare};
 use molsig_pipeline::dataset::{Classes, Loaded, load};
 use molsig_pipeline::explain::{Explanation, explain};
 use molsig_pipeline::inspect::{Inspection, inspect, load_system};
 use molsig_pipeline::plan::{BROWSER_MEMORY_BUDGET, DataOptions, Files, Plan, plan};
 use molsig_pipeline::predict::{Predictions, predict, prediction_batch};
-use molsig_pipeline::train::{TrainRequest, TrainSummary, TrainedModel, splits, train};
+use molsig_pipeline::train::{
+    CrossValidation, TrainRequest, TrainSummary, TrainedModel, splits, train,
+};
 use molsig_pipeline::transform::{Transform, Transformed, transform};
 use serde::{Deserialize, Serialize};
 
@@ -60,6 +64,17 @@ pub enum Source {
     Training,
     /// The last predicted data.
     New,
+}
+
+/// A k-fold cross-validation run in the page: every fold's test metrics and their spread, and
+/// the last fold's run, whose model stays in the session.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CrossValidated {
+    /// Each fold's held-out trajectories and test metrics, with the mean ± sd.
+    pub cross_validation: CrossValidation,
+    /// The last fold's run, as [`Session::train`] returns it.
+    pub last: TrainSummary,
 }
 
 /// One page's engine: its backend, and the data and model it works on.
@@ -153,16 +168,65 @@ impl Session {
         host: Host,
         on_event: &mut dyn FnMut(&Event),
     ) -> Result<TrainSummary> {
-        let loaded = self
-            .training
-            .borrow()
-            .clone()
-            .ok_or(Error::Missing("load a dataset before training"))?;
-        self.cancel.set(false);
+        let loaded = self.training_data()?;
         let plan = splits(&loaded, request, None)?
             .into_iter()
             .next()
             .ok_or(Error::Missing("no split could be made"))?;
+        self.cancel.set(false);
+        self.train_on(&loaded, request, &plan, host, on_event).await
+    }
+
+    /// Grouped `folds`-fold cross-validation on the loaded dataset: one model per fold, each
+    /// tested on trajectories it never saw. `on_event` sees every fold's events (each fold
+    /// starts with its own `started`); a cancel stops them all. The last fold's model stays in
+    /// the session.
+    ///
+    /// # Errors
+    /// No dataset, too few groups per class for `folds`, the pipeline's training errors.
+    pub async fn cross_validate(
+        &self,
+        request: &TrainRequest,
+        folds: usize,
+        host: Host,
+        on_event: &mut dyn FnMut(&Event),
+    ) -> Result<CrossValidated> {
+        let loaded = self.training_data()?;
+        let plans = splits(&loaded, request, Some(folds))?;
+        self.cancel.set(false);
+        let mut runs = Vec::with_capacity(plans.len());
+        for plan in &plans {
+            runs.push(
+                self.train_on(&loaded, request, plan, host, on_event)
+                    .await?,
+            );
+        }
+        let headers: Vec<_> = plans.iter().zip(runs.iter().map(|r| &r.model)).collect();
+        let cross_validation = CrossValidation::of(&loaded, &headers)?;
+        let last = runs.pop().ok_or(Error::Missing("no fold could be made"))?;
+        Ok(CrossValidated {
+            cross_validation,
+            last,
+        })
+    }
+
+    fn training_data(&self) -> Result<Rc<Loaded>> {
+        self.training
+            .borrow()
+            .clone()
+            .ok_or(Error::Missing("load a dataset before training"))
+    }
+
+    /// One training run on `plan`, stopped by [`Session::cancel`]; its model becomes the
+    /// session's.
+    async fn train_on(
+        &self,
+        loaded: &Loaded,
+        request: &TrainRequest,
+        plan: &SplitPlan,
+        host: Host,
+        on_event: &mut dyn FnMut(&Event),
+    ) -> Result<TrainSummary> {
         let mut report = |event: &Event| {
             on_event(event);
             if self.cancel.get() {
@@ -172,9 +236,9 @@ impl Session {
             }
         };
         let (model, summary) = Box::pin(train(
-            &loaded,
+            loaded,
             request,
-            &plan,
+            plan,
             self.device(),
             host,
             &mut report,
@@ -243,14 +307,31 @@ impl Session {
         Ok(predictions)
     }
 
-    /// Explains trajectory `index` of the training data or of the last prediction.
+    /// Explains sample `sample` (from 0) of trajectory `index` of the training data or of the
+    /// last prediction.
     ///
     /// # Errors
     /// No model or data, an index out of range, or the interpretation pass.
-    pub async fn explain(&self, source: Source, index: usize) -> Result<Explanation> {
+    pub async fn explain(
+        &self,
+        source: Source,
+        index: usize,
+        sample: usize,
+    ) -> Result<Explanation> {
         let model = self.model()?;
         let data = self.data(source)?;
-        Ok(explain(&model, &data.dataset, index, self.device()).await?)
+        Ok(explain(&model, &data.dataset, index, sample, self.device()).await?)
+    }
+
+    /// Per-class summaries of the labelled training data with the current model: mean bead
+    /// couplings, and per atom the evidence for each class and what separates it from the others.
+    ///
+    /// # Errors
+    /// No model or training data, data that does not fit the model, a class without samples.
+    pub async fn compare(&self) -> Result<ClassComparison> {
+        let model = self.model()?;
+        let data = self.data(Source::Training)?;
+        Ok(compare(&model, &data.dataset, self.device()).await?)
     }
 
     /// Transforms the first sample of trajectory `index` (training data or last prediction) and

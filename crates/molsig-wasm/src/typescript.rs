@@ -18,17 +18,18 @@ use molsig_model::manifest::{ManifestEntry, Split};
 use molsig_model::metrics::Metrics;
 use molsig_model::model::ModelConfig;
 use molsig_model::train::{EpochReport, Event, LossReport};
+use molsig_pipeline::compare::{ClassComparison, ClassSummary};
 use molsig_pipeline::explain::Explanation;
 use molsig_pipeline::inspect::Inspection;
 use molsig_pipeline::plan::{DataOptions, Plan, PlannedTrajectory};
 use molsig_pipeline::predict::{Predictions, SamplePrediction, TrajectoryPrediction};
-use molsig_pipeline::train::{TrainRequest, TrainSummary};
+use molsig_pipeline::train::{CrossValidation, Fold, Spread, TrainRequest, TrainSummary};
 use molsig_pipeline::transform::{Transform, Transformed};
 use ts_rs::{Config, TS};
 
 use crate::backend::BackendInfo;
 use crate::bench::{EpochRun, SignatureRun};
-use crate::session::{DatasetSummary, Source, TrajectoryEntry};
+use crate::session::{CrossValidated, DatasetSummary, Source, TrajectoryEntry};
 
 /// Every declaration, as one TypeScript file. Integers are `number`: serde-wasm-bindgen's
 /// JSON-compatible serializer sends 64-bit integers as numbers, and none here exceeds 2^53.
@@ -51,6 +52,10 @@ pub fn declarations() -> String {
         LossReport::decl(&config),
         Metrics::decl(&config),
         TrainSummary::decl(&config),
+        CrossValidated::decl(&config),
+        CrossValidation::decl(&config),
+        Fold::decl(&config),
+        Spread::decl(&config),
         CheckpointHeader::decl(&config),
         RecordedTrajectory::decl(&config),
         Part::decl(&config),
@@ -73,6 +78,8 @@ pub fn declarations() -> String {
         Source::decl(&config),
         Explanation::decl(&config),
         Interpretation::decl(&config),
+        ClassComparison::decl(&config),
+        ClassSummary::decl(&config),
         Transform::decl(&config),
         Transformed::decl(&config),
         SignatureRun::decl(&config),

@@ -90,7 +90,10 @@ fn dataset() -> (Dataset, SampleSplit, InputOptions) {
     let trajectories: Vec<Vec<f32>> = TRAJECTORIES
         .iter()
         .map(|(name, bytes, _)| {
-            let coordinates = molecule.read_xtc(Cursor::new(*bytes), name).expect(name);
+            let coordinates = molecule
+                .read_xtc(Cursor::new(*bytes), name)
+                .expect(name)
+                .coordinates;
             assert!(
                 coordinates.len() >= FRAMES_KEPT * points * 3,
                 "{name}: {} frames",

@@ -1,7 +1,7 @@
 // The export buttons: predictions as CSV, metrics and settings as JSON, the shown trajectory's
 // bead assignments (CSV) and features (JSON), the training curves and the molecule viewer as PNG.
 // Everything is built in the page from results it already holds and offered as a download.
-import type { Explanation } from 'molsig';
+import { version, type Explanation } from 'molsig';
 import { $, download, el, say } from './dom';
 import { assignmentsCsv, predictionsCsv } from './results';
 import { modelStatus, panel, state } from './state';
@@ -22,6 +22,8 @@ function exportMetrics(): void {
     settings: { input: m.input, model: m.model, training: m.training }, classes: m.classes,
     classOrder: 'confusion rows (true class) and columns (predicted class), and every list of probabilities, follow `classes`',
     split: m.split,
+    crossValidation: state.crossValidation,
+    pageVersion: version,
     molsigVersion: m.molsig_version,
   };
   download(text(JSON.stringify(record, null, 2), 'application/json'), 'metrics.json');
@@ -35,11 +37,14 @@ function exportAssignments(): void {
 
 /** The shown explanation as a documented file: camelCase names, each array's shape and unit
  * stated, beads numbered from 1 as on screen (array index + 1), no PDB text or atom frames. */
-function featuresJson(e: Explanation, classes: string[], version: string | undefined): string {
+function featuresJson(e: Explanation, classes: string[], modelVersion: string | undefined): string {
   return JSON.stringify({
-    molsigVersion: version ?? null,
+    pageVersion: version,
+    molsigVersion: modelVersion ?? null,
     trajectory: e.name,
+    sample: e.sample + 1,
     firstFrame: e.firstFrame,
+    timesPs: e.timesPs,
     frames: e.frames,
     points: e.points,
     beads: e.beads,
@@ -51,6 +56,8 @@ function featuresJson(e: Explanation, classes: string[], version: string | undef
       couplings: 'flat, row-major [beads][beads], nm²: Frobenius norm of the 3×3 block of level-2 Lévy areas of signedPaths between two beads',
       attributions: 'flat, row-major [points], logit units: gradient × input of the predicted class, summed over frames and axes',
       assignmentEntropy: 'mean normalised row entropy of the assignments: 1 uniform, 0 hard',
+      timesPs: 'flat [frames], ps: each frame\'s time as the trajectory file records it (empty when it records none)',
+      sample: 'which of the trajectory\'s samples, from 1; firstFrame is its first frame, from 0',
     },
     pointLabels: e.pointLabels,
     assignments: e.assignments,
@@ -69,21 +76,61 @@ function exportFeatures(): void {
   download(text(featuresJson(e, state.classes, state.model?.molsig_version), 'application/json'), `${e.name}-features.json`);
 }
 
-/** The training charts, one above the other, in one PNG. */
+/** Height of the line under an exported image that names the page's version. */
+const FOOTER = 22;
+
+/** Writes what made the image, and when, on the footer line at `y`. */
+function footer(g: CanvasRenderingContext2D, y: number, what: string): void {
+  g.fillStyle = '#555';
+  g.font = '12px system-ui, sans-serif';
+  g.fillText(`${what} — molsig ${version} (web page), ${new Date().toISOString().slice(0, 10)}`, 8, y + 15);
+}
+
+/** The training charts, one above the other, in one PNG, with the page's version. */
 function exportCharts(): void {
   const charts = ['loss-chart', 'accuracy-chart', 'components-chart'].map((id) => $<HTMLCanvasElement>(id));
-  const all = el('canvas', { width: Math.max(...charts.map((c) => c.width)), height: charts.reduce((h, c) => h + c.height, 0) });
+  const all = el('canvas', { width: Math.max(...charts.map((c) => c.width)), height: charts.reduce((h, c) => h + c.height, 0) + FOOTER });
   const g = all.getContext('2d');
+  if (!g) return;
+  g.fillStyle = '#fff';
+  g.fillRect(0, 0, all.width, all.height);
   let y = 0;
   for (const c of charts) {
-    g?.drawImage(c, 0, y);
+    g.drawImage(c, 0, y);
     y += c.height;
   }
+  footer(g, y, 'Training curves');
   all.toBlob((blob) => blob && download(blob, 'training-curves.png'), 'image/png');
 }
 
+/** The 3D view with its colour legend (from the page's legend) and the page's version below. */
+async function viewerWithLegend(png: Blob): Promise<Blob> {
+  const image = await createImageBitmap(png);
+  const items = [...document.querySelectorAll<HTMLElement>('#legend li')].map((li) => ({
+    colour: li.querySelector<HTMLElement>('.swatch')?.style.background ?? '#fff',
+    text: li.textContent ?? '',
+  }));
+  const line = 18;
+  const canvas = el('canvas', { width: Math.max(image.width, 480), height: image.height + 10 + items.length * line + FOOTER });
+  const g = canvas.getContext('2d');
+  if (!g) return png;
+  g.fillStyle = '#fff';
+  g.fillRect(0, 0, canvas.width, canvas.height);
+  g.drawImage(image, 0, 0);
+  g.font = '13px system-ui, sans-serif';
+  items.forEach((item, i) => {
+    const y = image.height + 10 + i * line;
+    g.fillStyle = item.colour;
+    g.fillRect(8, y + 2, 14, 14);
+    g.fillStyle = '#111';
+    g.fillText(item.text, 30, y + 14);
+  });
+  footer(g, image.height + 10 + items.length * line, `${$('explained').textContent?.replace(/^— /, '') ?? ''}, coloured by ${$<HTMLSelectElement>('colour-mode').selectedOptions[0]?.textContent ?? ''}`);
+  return new Promise((resolve) => canvas.toBlob((b) => resolve(b ?? png), 'image/png'));
+}
+
 function exportViewer(): void {
-  void panel.png().then((png) => download(png, 'molecule.png'), (e) => say(modelStatus, `No image: ${String(e)}`, true));
+  void panel.png().then(viewerWithLegend).then((png) => download(png, 'molecule.png'), (e) => say(modelStatus, `No image: ${String(e)}`, true));
 }
 
 /** Connects each export button to its export. */

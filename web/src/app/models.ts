@@ -19,6 +19,8 @@ export function showModel(model: CheckpointHeader) {
   state.hasModel = true;
   state.history = model.history;
   panel.newModel();
+  state.crossValidation = null;
+  $('cv').hidden = true;
   drawCurves();
   showMetrics($('metrics'), model);
   showConfusion($<HTMLTableElement>('confusion'), model.test_metrics, model.classes);
@@ -39,17 +41,33 @@ export function showResults(predictions: TrajectoryPrediction[], classes: string
   for (const b of exportButtons) b.disabled = false;
 }
 
-/** Asks the worker to explain `p` and shows it on the molecule. */
-export async function explain(source: Source, p: TrajectoryPrediction) {
+/** Asks the worker to explain sample `sample` of `p` and shows it on the molecule; the panel's
+ * sample picker asks for the trajectory's other samples. */
+export async function explain(source: Source, p: TrajectoryPrediction, sample = 0) {
   // The viewer may sit below the fold: bring it into view at once, as feedback for the click.
-  $('molecule').scrollIntoView({ behavior: 'smooth', block: 'start' });
-  const explanation = await attempt((e) => e.explain(source, p.trajectory), modelStatus, `${p.name} could not be explained`);
+  if (sample === 0) $('molecule').scrollIntoView({ behavior: 'smooth', block: 'start' });
+  panel.onSample = (k) => void explain(source, p, k);
+  const explanation = await attempt((e) => e.explain(source, p.trajectory, sample), modelStatus, `${p.name} could not be explained`);
   if (!explanation) return;
   try {
     await panel.show(explanation);
   } catch (e) {
     say(modelStatus, `The viewer failed: ${String(e)}`, true);
   }
+}
+
+/** Summarises the labelled training data per class with the current model and shows it. */
+export async function compareClasses() {
+  setBusy(true);
+  const status = $('compare-status');
+  say(status, 'Comparing the classes over every labelled sample…');
+  const started = performance.now();
+  const comparison = await attempt((e) => e.compare(), status, 'The classes could not be compared');
+  setBusy(false);
+  if (!comparison) return;
+  panel.showComparison(comparison);
+  const samples = comparison.classes.reduce((n, c) => n + c.samples, 0);
+  say(status, `Compared ${comparison.classes.length} classes over ${samples} samples in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 }
 
 export async function saveModel() {

@@ -1,19 +1,24 @@
-// Section 5: one trajectory explained on the molecule — Mol* coloured by bead membership or
-// attribution, with a legend, the beads' paths with a frame slider and playback, and the
-// bead–bead coupling matrix.
-import type { Explanation } from 'molsig';
+// Section 5: one sample of a trajectory explained on the molecule — Mol* coloured by bead
+// membership, attribution or what separates the classes, with a legend, the beads' paths, a
+// sample picker, a frame slider with the frames' times and playback, the bead–bead coupling
+// matrix and the residues' bead memberships.
+import type { ClassComparison, Explanation } from 'molsig';
 import { MoleculeViewer, beadColour, css, diverging, dominantBeads, fade, relativeBeads, type ColourMode } from 'molsig/viewer';
 import { $, el } from './dom';
+import { drawMatrix, scaleOf } from './heatmap';
+import { showResidues } from './residues';
 
-type Mode = ColourMode;
+/** The page's colourings: the viewer's, and the class comparison's separation map (drawn as an
+ * attribution). */
+type Mode = ColourMode | 'separation';
 
-function legend(e: Explanation, mode: Mode): HTMLElement[] {
+function legend(e: Explanation, mode: Mode, separating?: string): HTMLElement[] {
   const swatch = (colour: number) => {
     const s = el('span', { className: 'swatch' });
     s.style.background = css(colour);
     return s;
   };
-  if (mode !== 'attribution' && e.beads > 0) {
+  if (mode !== 'attribution' && mode !== 'separation' && e.beads > 0) {
     const counts = new Array<number>(e.beads).fill(0);
     for (const { bead } of mode === 'relative' ? relativeBeads(e) : dominantBeads(e)) counts[bead] = (counts[bead] ?? 0) + 1;
     return [
@@ -22,81 +27,97 @@ function legend(e: Explanation, mode: Mode): HTMLElement[] {
     ];
   }
   const top = Math.max(...e.attributions.map(Math.abs));
+  const [minus, plus] = mode === 'separation'
+    ? [`less evidence for ${separating} in its own samples than in the others'`, `more evidence for ${separating} in its own samples: separates it`]
+    : ['pushes away from the predicted class', 'supports the predicted class'];
   return [
-    el('li', {}, swatch(diverging(-1)), `−${top.toExponential(2)} (pushes away from the predicted class)`),
+    el('li', {}, swatch(diverging(-1)), `−${top.toExponential(2)} (${minus})`),
     el('li', {}, swatch(diverging(0)), '0'),
-    el('li', {}, swatch(diverging(1)), `+${top.toExponential(2)} (supports the predicted class)`),
+    el('li', {}, swatch(diverging(1)), `+${top.toExponential(2)} (${plus})`),
   ];
 }
 
-/** Coupling matrix as a heatmap: bead numbers on both axes, the absolute couplings written in
- * (nm²), and a colour bar. The colour scale is `top`, shared by every trajectory shown with the
- * model, so that two of them can be compared. */
-function drawCouplings(canvas: HTMLCanvasElement, e: Explanation, top: number): void {
-  const m = e.beads;
-  const g = canvas.getContext('2d');
-  if (!g) return;
-  const cell = m > 0 ? Math.max(22, Math.min(48, Math.floor(360 / m))) : 0;
-  const [left, head, bar] = [34, 34, 70];
-  canvas.width = left + cell * m + bar;
-  canvas.height = Math.max(head + cell * m, 150) + 8;
-  canvas.dataset.scale = String(top);
-  g.fillStyle = '#fff';
-  g.fillRect(0, 0, canvas.width, canvas.height);
-  if (m === 0) return;
-  g.font = '11px system-ui, sans-serif';
-  for (let a = 0; a < m; a += 1) {
-    // Bead numbers, from 1 as in the legend, on a swatch of the bead's colour.
-    g.fillStyle = css(beadColour(a));
-    g.fillRect(left + a * cell, 4, cell - 2, 14);
-    g.fillRect(2, head + a * cell, 14, cell - 2);
-    g.fillStyle = '#111';
-    g.fillText(String(a + 1), left + a * cell + cell / 2 - 3, 30);
-    g.fillText(String(a + 1), 19, head + a * cell + cell / 2 + 4);
-    for (let b = 0; b < m; b += 1) {
-      const value = e.couplings[a * m + b] ?? 0;
-      const v = Math.min(1, value / top);
-      g.fillStyle = css(fade(0x08306b, v));
-      g.fillRect(left + b * cell, head + a * cell, cell - 2, cell - 2);
-      if (cell >= 30 && a !== b) {
-        g.fillStyle = v > 0.5 ? '#fff' : '#111';
-        g.fillText(value.toPrecision(2), left + 2 + b * cell, head + a * cell + cell / 2 + 4);
-      }
-    }
-  }
-  // The colour bar: 0 at the bottom, the shared scale at the top.
-  const x = left + cell * m + 12;
-  const h = Math.max(cell * m, 120);
-  for (let i = 0; i < h; i += 1) {
-    g.fillStyle = css(fade(0x08306b, 1 - i / h));
-    g.fillRect(x, head + i, 12, 1);
-  }
-  g.fillStyle = '#111';
-  g.fillText(top.toPrecision(2), x + 15, head + 8);
-  g.fillText('0', x + 15, head + h);
-  g.fillText('nm²', x + 15, head + h / 2);
-}
-
-/** The panel's state: the explanation shown and the playback timer. */
+/** The panel's state: the explanation shown, the class comparison, and the playback timer. */
 export class MoleculePanel {
   private current?: Explanation;
+  private comparison?: ClassComparison;
   private couplingScale = 0; // the largest coupling shown with the current model
   private timer?: number;
   private readonly slider = $<HTMLInputElement>('frame');
   private readonly play = $<HTMLButtonElement>('play');
   private readonly mode = $<HTMLSelectElement>('colour-mode');
+  private readonly sample = $<HTMLSelectElement>('sample');
+  private readonly separating = $<HTMLSelectElement>('compare-class');
   /** Mol* starts on first use: it is heavy, and the page is usable before. */
   private viewerInstance?: MoleculeViewer;
+  /** Asks for another sample of the shown trajectory (set by whoever shows one). */
+  onSample: (sample: number) => void = () => undefined;
 
   constructor() {
     this.mode.addEventListener('change', () => void this.recolour());
+    this.separating.addEventListener('change', () => {
+      this.drawClassCouplings();
+      if (this.mode.value === 'separation') void this.recolour();
+    });
     this.slider.addEventListener('input', () => void this.frame(Number(this.slider.value)));
     this.play.addEventListener('click', () => this.toggle());
+    this.sample.addEventListener('change', () => this.onSample(Number(this.sample.value)));
   }
 
-  /** A new model: its couplings start a colour scale of their own. */
+  /** A new model: its couplings start a colour scale of their own, and its class comparison is
+   * still to be made. */
   newModel(): void {
     this.couplingScale = 0;
+    this.comparison = undefined;
+    this.separating.replaceChildren();
+    this.separating.disabled = true;
+    $('class-couplings').replaceChildren();
+    const option = [...this.mode.options].find((o) => o.value === 'separation');
+    if (option) option.disabled = true;
+    if (this.mode.value === 'separation') {
+      this.mode.value = 'beads';
+      void this.recolour();
+    }
+  }
+
+  /** Shows a class comparison: each class's mean couplings and their difference, and the
+   * separation map as a colouring of the molecule. */
+  showComparison(c: ClassComparison): void {
+    this.comparison = c;
+    this.separating.replaceChildren(...c.classes.map((k, i) => el('option', { value: String(i) }, k.class)));
+    this.separating.disabled = false;
+    const option = [...this.mode.options].find((o) => o.value === 'separation');
+    if (option) option.disabled = false;
+    this.drawClassCouplings();
+    this.mode.value = 'separation';
+    void this.recolour();
+  }
+
+  /** Per class its mean couplings, and the chosen class's minus the mean of the others', on one
+   * colour scale per kind. */
+  private drawClassCouplings(): void {
+    const c = this.comparison;
+    const target = $('class-couplings');
+    if (!c || c.beads === 0) {
+      target.replaceChildren(...(c ? [el('p', { className: 'hint' }, 'This model has no beads: only the separation map applies.')] : []));
+      return;
+    }
+    const chosen = Number(this.separating.value) || 0;
+    const others = c.classes.filter((_, i) => i !== chosen);
+    const difference = (c.classes[chosen]?.couplings ?? []).map((v, k) => v - others.reduce((sum, o) => sum + (o.couplings[k] ?? 0), 0) / others.length);
+    const top = scaleOf(...c.classes.map((k) => k.couplings));
+    const figure = (caption: string, draw: (canvas: HTMLCanvasElement) => void) => {
+      const canvas = el('canvas', { className: 'heatmap' });
+      canvas.setAttribute('role', 'img');
+      canvas.setAttribute('aria-label', caption);
+      draw(canvas);
+      return el('figure', {}, canvas, el('figcaption', {}, caption));
+    };
+    const name = c.classes[chosen]?.class ?? '';
+    target.replaceChildren(
+      ...c.classes.map((k) => figure(`${k.class}: mean coupling (${k.samples} samples of ${k.trajectories} trajectories)`, (canvas) => drawMatrix(canvas, k.couplings, c.beads, top))),
+      figure(`${name} minus ${others.length === 1 ? others[0]?.class : 'the mean of the others'}`, (canvas) => drawMatrix(canvas, difference, c.beads, scaleOf(difference), true)),
+    );
   }
 
   get explanation(): Explanation | undefined {
@@ -125,11 +146,17 @@ export class MoleculePanel {
     $('explained').textContent = `— ${e.name}`;
     $('explain-warning').textContent = e.warning ? `${e.warning} “Relative membership” colouring still shows which atoms each bead leans on.` : '';
     // A model without beads (FrameLSTM, GraphTransformer) has only attributions to show.
-    for (const option of this.mode.options) option.disabled = e.beads === 0 && option.value !== 'attribution';
-    if (e.beads === 0) this.mode.value = 'attribution';
+    for (const option of this.mode.options) {
+      option.disabled = option.value === 'separation' ? !this.comparison : e.beads === 0 && option.value !== 'attribution';
+    }
+    if (e.beads === 0 && this.mode.value !== 'separation') this.mode.value = 'attribution';
     const mode = this.mode.value as Mode;
-    await this.viewer.showExplanation(e, mode);
+    await this.viewer.showExplanation(this.coloured(e, mode), this.viewerMode(mode));
     this.showLegend(e, mode);
+    this.sample.replaceChildren(...Array.from({ length: e.samples }, (_, k) => el('option', { value: String(k) }, `${k + 1} of ${e.samples}`)));
+    this.sample.value = String(e.sample);
+    this.sample.disabled = e.samples < 2;
+    $('time-axis').textContent = timeAxis(e);
     if (e.beads > 0) {
       this.slider.max = String(e.frames - 1);
       this.slider.value = '0';
@@ -140,26 +167,38 @@ export class MoleculePanel {
       $('frame-label').textContent = 'this model has no beads';
     }
     // One colour scale for every trajectory shown with this model: the largest coupling so far.
-    this.couplingScale = Math.max(this.couplingScale, 1e-12, ...e.couplings);
-    drawCouplings($<HTMLCanvasElement>('couplings'), e, this.couplingScale);
+    this.couplingScale = Math.max(this.couplingScale, scaleOf(e.couplings));
+    drawMatrix($<HTMLCanvasElement>('couplings'), e.couplings, e.beads, this.couplingScale);
+    showResidues($<HTMLTableElement>('residues'), e);
   }
+
+  /** `e` as the viewer colours it: for the separation map, its attributions replaced by the
+   * chosen class's separation (same points, same order). */
+  private coloured(e: Explanation, mode: Mode): Explanation {
+    const separation = this.comparison?.classes[Number(this.separating.value) || 0]?.separation;
+    return mode === 'separation' && separation ? { ...e, attributions: separation } : e;
+  }
+
+  private viewerMode = (mode: Mode): ColourMode => (mode === 'separation' ? 'attribution' : mode);
 
   private async recolour(): Promise<void> {
     const e = this.current;
     if (!e) return;
     const mode = this.mode.value as Mode;
-    await this.viewer.colourBy(e, mode);
+    await this.viewer.colourBy(this.coloured(e, mode), this.viewerMode(mode));
     this.showLegend(e, mode);
   }
 
   private showLegend(e: Explanation, mode: Mode): void {
     const list = $('legend');
-    list.replaceChildren(...legend(e, mode));
+    const chosen = this.separating.selectedOptions[0]?.textContent ?? '';
+    list.replaceChildren(...legend(this.coloured(e, mode), mode, chosen));
     list.dataset.mode = mode;
   }
 
   private labelFrame(e: Explanation, t: number): void {
-    $('frame-label').textContent = `frame ${e.firstFrame + t + 1} (${t + 1} of ${e.frames} in the sample)`;
+    const time = e.timesPs[t];
+    $('frame-label').textContent = `frame ${e.firstFrame + t + 1} (${t + 1} of ${e.frames} in the sample)${time === undefined ? '' : `, t = ${time.toFixed(1)} ps`}`;
   }
 
   private async frame(t: number): Promise<void> {
@@ -191,4 +230,13 @@ export class MoleculePanel {
     this.play.textContent = 'Play';
     this.play.setAttribute('aria-pressed', 'false');
   }
+}
+
+/** The sample's place in time: its frames and, when the file records times, their span in ps. */
+function timeAxis(e: Explanation): string {
+  const frames = `Sample ${e.sample + 1} of ${e.samples}: frames ${e.firstFrame + 1}–${e.firstFrame + e.frames} of the trajectory`;
+  const [first, last] = [e.timesPs[0], e.timesPs[e.timesPs.length - 1]];
+  if (first === undefined || last === undefined) return `${frames} (the file records no times).`;
+  const step = e.timesPs.length > 1 ? (last - first) / (e.timesPs.length - 1) : 0;
+  return `${frames}, ${first.toFixed(1)}–${last.toFixed(1)} ps (a frame every ${step.toPrecision(3)} ps).`;
 }

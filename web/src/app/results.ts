@@ -1,5 +1,5 @@
 // Held-out metrics, the confusion matrix, per-trajectory predictions, and their exports.
-import type { CheckpointHeader, Metrics, TrajectoryPrediction, Explanation } from 'molsig';
+import { version, type CheckpointHeader, type Metrics, type TrajectoryPrediction, type Explanation } from 'molsig';
 import { el, warningRow } from './dom';
 
 const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
@@ -36,7 +36,7 @@ export function splitWarning(model: CheckpointHeader): string | null {
   const what = missing.length
     ? `the test set has no trajectory of ${missing.join(', ')}`
     : `the test set has fewer than two trajectories of ${few.join(', ')}`;
-  return `⚠ ${test.length} test ${test.length === 1 ? 'trajectory' : 'trajectories'}: ${what}, so the test accuracy rests on very few trajectories and may be far from the truth. Add trajectories, raise the test share, or use k-fold cross-validation (molsig train --folds).`;
+  return `⚠ ${test.length} test ${test.length === 1 ? 'trajectory' : 'trajectories'}: ${what}, so the test accuracy rests on very few trajectories and may be far from the truth. Add trajectories, raise the test share, or set cross-validation folds in the settings.`;
 }
 
 /** Rows = true class, columns = predicted class. */
@@ -85,6 +85,10 @@ export function showPredictions(
   table.append(body);
 }
 
+/** The first line of every CSV the page writes: which molsig wrote it (pandas reads past it with
+ * `comment='#'`, numpy's loadtxt by default). */
+export const csvVersionLine = `# molsig ${version} (web page)`;
+
 const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 export function predictionsCsv(predictions: TrajectoryPrediction[], classes: string[]): string {
@@ -92,7 +96,7 @@ export function predictionsCsv(predictions: TrajectoryPrediction[], classes: str
   const lines = predictions.map((p) =>
     [p.name, p.part, p.label ?? '', p.predicted, p.confidence.toFixed(6), String(p.samples), ...p.probabilities.map((v) => v.toFixed(6))]
       .map(quote).join(','));
-  return [head.map(quote).join(','), ...lines].join('\n') + '\n';
+  return [csvVersionLine, head.map(quote).join(','), ...lines].join('\n') + '\n';
 }
 
 /** Memberships of every point in every bead, with the point's label. */
@@ -101,5 +105,5 @@ export function assignmentsCsv(e: Explanation): string {
   const head = ['point', ...Array.from({ length: e.beads }, (_, b) => `bead${b + 1}`), 'attribution'];
   const lines = e.pointLabels.map((label, i) =>
     [quote(label), ...e.assignments.slice(i * e.beads, (i + 1) * e.beads).map((v) => v.toFixed(6)), (e.attributions[i] ?? 0).toExponential(4)].join(','));
-  return [head.join(','), ...lines].join('\n') + '\n';
+  return [csvVersionLine, head.join(','), ...lines].join('\n') + '\n';
 }

@@ -2,7 +2,7 @@
 // restarts), the status lines and buttons, the molecule panel, and the one engine (the npm
 // package's `Molsig`) with its start-up and error handling. Every other page module imports this one and none of them
 // imports each other in a circle, so the state lives here and nowhere else.
-import { Molsig, type BackendChoice, type BackendInfo, type CheckpointHeader, type CrashKind, type EpochReport, type TrajectoryPrediction } from 'molsig';
+import { Molsig, type BackendChoice, type BackendInfo, type CheckpointHeader, type CrashKind, type CrossValidation, type EpochReport, type TrajectoryPrediction } from 'molsig';
 import { $, el, say } from './dom';
 import type { Row } from './files';
 import { MoleculePanel } from './molecule';
@@ -17,6 +17,7 @@ export const buttons = {
   cancel: $<HTMLButtonElement>('cancel'),
   save: $<HTMLButtonElement>('save-model'),
   predict: $<HTMLButtonElement>('predict'),
+  compare: $<HTMLButtonElement>('compare'),
 };
 /** The export buttons, enabled once there are results to export. */
 export const exportButtons = ['predictions', 'metrics', 'assignments', 'features', 'charts', 'viewer'].map((k) => $<HTMLButtonElement>(`export-${k}`));
@@ -35,6 +36,8 @@ export const state = {
   classes: [] as string[],
   predictions: [] as TrajectoryPrediction[],
   history: [] as EpochReport[],
+  /** The last training run's cross-validation (null: one split, or a loaded model). */
+  crossValidation: null as CrossValidation | null,
   /** The compute engine crashed too often and is not restarted: compute buttons stay off. */
   engineFailed: false,
 };
@@ -90,6 +93,7 @@ export function setBusy(busy: boolean) {
   buttons.cancel.disabled = !busy;
   buttons.save.disabled = off || !state.hasModel;
   buttons.predict.disabled = off || !state.hasModel;
+  buttons.compare.disabled = off || !state.hasModel || state.loadedKey === null;
   input('model-file').disabled = state.engineFailed;
 }
 

@@ -2,9 +2,9 @@
 // line and live loss/accuracy curves, cancelling it, and what it ends with — held-out metrics,
 // the confusion matrix, per-trajectory predictions, and the first test trajectory explained.
 // The data itself comes from the table module's `readData`.
-import type { TrainEvent, TrainRequest } from 'molsig';
+import type { CrossValidation, TrainEvent, TrainRequest, TrainSummary } from 'molsig';
 import { drawCurves } from './curves';
-import { $, duration, say } from './dom';
+import { $, duration, el, say } from './dom';
 import { explain, showModel, showResults } from './models';
 import { engine, messageOf, numberOf, setBusy, state, trainStatus } from './state';
 import { readData } from './table';
@@ -18,18 +18,24 @@ export function trainRequest(): TrainRequest {
   };
 }
 
-/** A handler of the run's events: the progress bar and line, and the curves after each epoch. */
-function onProgress(started: number, epochs: number) {
+/** A handler of the run's events: the progress bar and line, and the curves after each epoch.
+ * With `folds`, every fold starts with its own `started` event and its own curves. */
+function onProgress(started: number, epochs: number, folds = 1) {
   const progress = $<HTMLProgressElement>('progress');
+  let fold = 0;
   return (event: TrainEvent) => {
+    const prefix = folds > 1 ? `Fold ${fold} of ${folds}: ` : '';
     if (event.type === 'started') {
-      say(trainStatus, `${event.model}: ${event.parameters.toLocaleString()} parameters; ${event.train_samples} training and ${event.validation_samples} validation samples.`);
+      fold += 1;
+      state.history = [];
+      drawCurves();
+      say(trainStatus, `${folds > 1 ? `Fold ${fold} of ${folds}: ` : ''}${event.model}: ${event.parameters.toLocaleString()} parameters; ${event.train_samples} training and ${event.validation_samples} validation samples.`);
     } else if (event.type === 'batch') {
-      const done = (event.epoch - 1 + event.batch / event.batches) / epochs;
+      const done = (fold - 1 + (event.epoch - 1 + event.batch / event.batches) / epochs) / folds;
       progress.value = done;
       const elapsed = (performance.now() - started) / 1000;
       const eta = done > 0 ? (elapsed * (1 - done)) / done : NaN;
-      say(trainStatus, `Epoch ${event.epoch}/${epochs}, batch ${event.batch}/${event.batches}: loss ${event.loss.toFixed(4)} — ${duration(elapsed)} elapsed, about ${duration(eta)} left (at most; early stopping may end sooner).`);
+      say(trainStatus, `${prefix}Epoch ${event.epoch}/${epochs}, batch ${event.batch}/${event.batches}: loss ${event.loss.toFixed(4)} — ${duration(elapsed)} elapsed, about ${duration(eta)} left (at most; early stopping may end sooner).`);
     } else {
       state.history.push(event);
       drawCurves();
@@ -53,10 +59,19 @@ export async function train() {
     state.history = [];
     drawCurves();
     const request = trainRequest();
+    const folds = numberOf('folds');
     $<HTMLProgressElement>('progress').value = 0;
-    let summary;
+    let summary: TrainSummary;
+    let cv: CrossValidation | null = null;
     try {
-      summary = await (await engine).train(request, { onProgress: onProgress(performance.now(), request.epochs ?? 0) });
+      const started = performance.now();
+      if (folds >= 2) {
+        const run = await (await engine).crossValidate(request, folds, { onProgress: onProgress(started, request.epochs ?? 0, folds) });
+        summary = run.last;
+        cv = run.crossValidation;
+      } else {
+        summary = await (await engine).train(request, { onProgress: onProgress(started, request.epochs ?? 0) });
+      }
     } catch (e) {
       const message = messageOf(e);
       const epochs = state.history.length;
@@ -70,8 +85,13 @@ export async function train() {
     $<HTMLProgressElement>('progress').value = 1;
     const header = summary.model;
     showModel(header);
+    state.crossValidation = cv;
+    showCrossValidation(cv);
     const m = header.test_metrics;
-    say(trainStatus, `Trained: ${header.history.length} epochs, kept epoch ${header.selected_epoch}${m ? `; test accuracy ${(100 * m.accuracy).toFixed(1)} %` : ''}.`);
+    const pct = (v: number) => (100 * v).toFixed(1);
+    say(trainStatus, cv
+      ? `Trained ${cv.folds.length} models (${cv.folds.length}-fold cross-validation): test accuracy ${pct(cv.accuracy.mean)} ± ${pct(cv.accuracy.sd)} % (mean ± sd over folds). Shown below: fold ${cv.folds.length}'s model (${header.history.length} epochs, kept epoch ${header.selected_epoch}).`
+      : `Trained: ${header.history.length} epochs, kept epoch ${header.selected_epoch}${m ? `; test accuracy ${pct(m.accuracy)} %` : ''}.`);
     const predictions = summary.predictions;
     showResults(predictions.trajectories, predictions.classes, 'training');
     const first = predictions.trajectories.find((p) => p.part === 'test') ?? predictions.trajectories[0];
@@ -79,6 +99,28 @@ export async function train() {
   } finally {
     setBusy(false);
   }
+}
+
+/** Each fold's held-out trajectories and test metrics, and the mean ± sd over folds (hidden
+ * without a cross-validation). */
+function showCrossValidation(cv: CrossValidation | null): void {
+  const table = $<HTMLTableElement>('cv');
+  table.hidden = !cv;
+  table.replaceChildren();
+  if (!cv) return;
+  const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
+  const head = ['Fold', 'Test trajectories', 'Accuracy', 'Balanced accuracy', 'Epoch kept'];
+  table.append(
+    el('caption', {}, `${cv.folds.length}-fold cross-validation: each fold's model tested on trajectories it never saw (sample-level metrics)`),
+    el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { scope: 'col' }, h)))),
+    el('tbody', {}, ...cv.folds.map((f, k) => el('tr', {},
+      el('th', { scope: 'row' }, String(k + 1)), el('td', {}, f.test.join(', ')),
+      el('td', {}, pct(f.metrics.accuracy)), el('td', {}, pct(f.metrics.balanced_accuracy)), el('td', {}, String(f.selectedEpoch))))),
+    el('tfoot', {}, el('tr', {},
+      el('th', { scope: 'row' }, 'mean ± sd'), el('td', {}, ''),
+      el('td', {}, `${pct(cv.accuracy.mean)} ± ${pct(cv.accuracy.sd)}`),
+      el('td', {}, `${pct(cv.balancedAccuracy.mean)} ± ${pct(cv.balancedAccuracy.sd)}`), el('td', {}, ''))),
+  );
 }
 
 /** Asks the worker to stop after the current batch (sent at once, not queued behind training). */

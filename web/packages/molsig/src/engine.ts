@@ -150,7 +150,17 @@ export class Molsig {
       (await this.ask({ type: 'train', request }, 'trained', progress)).summary);
   }
 
-  /** Asks a running `train` to stop after the current batch. */
+  /** Grouped `folds`-fold cross-validation: one model per fold, each tested on trajectories it
+   * never saw, with the test accuracy's mean ± sd. Progress reports every fold's events (each
+   * fold begins with `started`); the last fold's model stays in the engine. Rejects with
+   * `cancelled` when `signal` aborts. */
+  async crossValidate(request: T.TrainRequest, folds: number, options: TrainOptions = {}): Promise<T.CrossValidated> {
+    const progress = (m: Progress) => { if (m.type === 'progress') options.onProgress?.(m.event); };
+    return cancelledBy(options.signal, () => this.cancel(), async () =>
+      (await this.ask({ type: 'crossValidate', request, folds }, 'crossValidated', progress)).run);
+  }
+
+  /** Asks a running `train` or `crossValidate` to stop after the current batch. */
   cancel(): void {
     this.client.send({ type: 'cancel' });
   }
@@ -160,11 +170,18 @@ export class Molsig {
     return (await this.ask({ type: 'predict', data }, 'predictions')).predictions;
   }
 
-  /** Explains trajectory `index` of the training data or of the last prediction: bead
-   * memberships and paths, couplings, attributions, log-signature features, and the first frame
-   * as PDB text for a viewer. */
-  async explain(source: 'training' | 'new', index: number): Promise<T.Explanation> {
-    return (await this.ask({ type: 'explain', source, index }, 'explanation')).explanation;
+  /** Explains sample `sample` (from 0; default the first) of trajectory `index` of the training
+   * data or of the last prediction: bead memberships and paths, couplings, attributions, the
+   * sample's frames and their times (ps), and its first frame as PDB text for a viewer. */
+  async explain(source: 'training' | 'new', index: number, sample = 0): Promise<T.Explanation> {
+    return (await this.ask({ type: 'explain', source, index, sample }, 'explanation')).explanation;
+  }
+
+  /** Per-class summaries of the labelled training data with the current model: each class's
+   * mean bead couplings, and per atom the evidence for the class and what separates it from
+   * the other classes. */
+  async compare(): Promise<T.ClassComparison> {
+    return (await this.ask({ type: 'compare' }, 'comparison')).comparison;
   }
 
   /** Transforms the first sample of trajectory `index` of the training data or of the last

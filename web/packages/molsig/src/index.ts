@@ -6,4 +6,5 @@ import { usePackageWorker } from './engine';
 usePackageWorker(() => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }));
 
 export { Molsig, MolsigError, type MolsigOptions, type ModelFile, type TrainOptions } from './engine';
+export { version } from './version';
 export type * from './types';

@@ -137,7 +137,14 @@ export class Molsig {
       call('train', () => this.session.train(request, (event) => options.onProgress?.(event))));
   }
 
-  /** Asks a running `train` to stop after the current batch. */
+  /** Grouped `folds`-fold cross-validation; rejects with `cancelled` when `signal` aborts. The
+   * last fold's model stays in the engine. */
+  async crossValidate(request: T.TrainRequest, folds: number, options: TrainOptions = {}): Promise<T.CrossValidated> {
+    return cancelledBy(options.signal, () => this.cancel(), () =>
+      call('crossValidate', () => this.session.crossValidate(request, folds, (event) => options.onProgress?.(event))));
+  }
+
+  /** Asks a running `train` or `crossValidate` to stop after the current batch. */
   cancel(): void {
     this.session.cancel();
   }
@@ -149,9 +156,15 @@ export class Molsig {
     return call('predict', () => this.session.predict(basename(data.topology), topology, files, entries(data)));
   }
 
-  /** Explains trajectory `index` of the training data or of the last prediction. */
-  async explain(source: 'training' | 'new', index: number): Promise<T.Explanation> {
-    return call('explain', () => this.session.explain(source, index));
+  /** Explains sample `sample` (from 0) of trajectory `index` of the training data or of the
+   * last prediction. */
+  async explain(source: 'training' | 'new', index: number, sample = 0): Promise<T.Explanation> {
+    return call('explain', () => this.session.explain(source, index, sample));
+  }
+
+  /** Per-class summaries of the labelled training data with the current model. */
+  async compare(): Promise<T.ClassComparison> {
+    return call('compare', () => this.session.compare());
   }
 
   /** Transforms the first sample of trajectory `index` and runs the model on the copy. */
@@ -172,4 +185,5 @@ export class Molsig {
 }
 
 export { MolsigError, type TrainOptions } from './engine';
+export { version } from './version';
 export type * from './types';

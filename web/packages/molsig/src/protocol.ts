@@ -9,8 +9,8 @@
 // pending requests itself and starts a new worker.
 
 import type {
-  BackendInfo, CheckpointHeader, DataOptions, DatasetSummary, EpochRun, Explanation, Inspection, ManifestEntry,
-  Predictions, SignatureRun, TrainEvent, TrainRequest, TrainSummary, TrajectoryEntry, Transform, Transformed,
+  BackendInfo, CheckpointHeader, ClassComparison, CrossValidated, DataOptions, DatasetSummary, EpochRun, Explanation,
+  Inspection, ManifestEntry, Predictions, SignatureRun, TrainEvent, TrainRequest, TrainSummary, TrajectoryEntry, Transform, Transformed,
 } from './generated/engine.js';
 
 /** Trajectories and their table: one topology (PDB or GRO) and XTC files, each with an optional
@@ -49,11 +49,13 @@ export type Request =
   | { type: 'inspect'; id: number; topology: File; selection: string }
   | { type: 'load'; id: number; data: Trajectories; options: DataOptions; batchSize: number }
   | { type: 'train'; id: number; request: TrainRequest }
+  | { type: 'crossValidate'; id: number; request: TrainRequest; folds: number }
   | { type: 'cancel'; id: number }
   | { type: 'save'; id: number }
   | { type: 'loadModel'; id: number; file: File }
   | { type: 'predict'; id: number; data: Trajectories }
-  | { type: 'explain'; id: number; source: 'training' | 'new'; index: number }
+  | { type: 'explain'; id: number; source: 'training' | 'new'; index: number; sample: number }
+  | { type: 'compare'; id: number }
   | { type: 'transform'; id: number; source: 'training' | 'new'; index: number; transform: Transform }
   | { type: 'benchSignature'; id: number; gpu: boolean; batch: number; length: number; channels: number; depth: number; repeats: number }
   | { type: 'benchEpoch'; id: number; gpu: boolean; perClass: number; nodes: number; frames: number; beads: number }
@@ -74,11 +76,13 @@ export type Response =
   | { type: 'dataset'; id: number; summary: DatasetSummary }
   | { type: 'progress'; id: number; event: TrainEvent }
   | { type: 'trained'; id: number; summary: TrainSummary }
+  | { type: 'crossValidated'; id: number; run: CrossValidated }
   | { type: 'cancelling'; id: number }
   | { type: 'saved'; id: number; bytes: Uint8Array }
   | { type: 'model'; id: number; info: CheckpointHeader }
   | { type: 'predictions'; id: number; predictions: Predictions }
   | { type: 'explanation'; id: number; explanation: Explanation }
+  | { type: 'comparison'; id: number; comparison: ClassComparison }
   | { type: 'transformed'; id: number; view: Transformed }
   | { type: 'signatureRun'; id: number; run: SignatureRun }
   | { type: 'epochRun'; id: number; run: EpochRun }

@@ -97,6 +97,10 @@ async function handle(source: WasmSource, request: P.Request): Promise<P.Respons
       const summary = await session.train(request.request, (event) => post({ type: 'progress', id, event }));
       return { type: 'trained', id, summary };
     }
+    case 'crossValidate': {
+      const run = await session.crossValidate(request.request, request.folds, (event) => post({ type: 'progress', id, event }));
+      return { type: 'crossValidated', id, run };
+    }
     case 'cancel':
       session.cancel();
       return { type: 'cancelling', id };
@@ -112,9 +116,11 @@ async function handle(source: WasmSource, request: P.Request): Promise<P.Respons
       return { type: 'predictions', id, predictions };
     }
     case 'explain': {
-      const explanation = await session.explain(request.source, request.index);
+      const explanation = await session.explain(request.source, request.index, request.sample);
       return { type: 'explanation', id, explanation };
     }
+    case 'compare':
+      return { type: 'comparison', id, comparison: await session.compare() };
     case 'transform': {
       const view = await session.transform(request.source, request.index, request.transform);
       return { type: 'transformed', id, view };

@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { Molsig, MolsigError } from '../dist/node.js';
+import { Molsig, MolsigError, version } from '../dist/node.js';
 
 const demo = fileURLToPath(new URL('../../../demo/dataset/', import.meta.url));
 const manifest = readFileSync(join(demo, 'manifest.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
@@ -58,6 +58,46 @@ test('the Node engine trains, predicts, saves and reloads a model on the CPU', a
     const before = predicted.trajectories[i];
     t.probabilities.forEach((p, c) => assert.ok(Math.abs(p - before.probabilities[c]) < 1e-6, `${t.name} class ${c}: ${p} vs ${before.probabilities[c]}`));
   });
+});
+
+test('cross-validation holds every trajectory out once; any sample is explained with its times; classes are compared', async () => {
+  const engine = await Molsig.create();
+  await engine.load(data, options, 8);
+  let started = 0;
+  const run = await engine.crossValidate(
+    { model: 'improved', beads: 3, epochs: 1, batchSize: 8, learningRate: 0.001, validation: 0.2, test: 0.2, seed: 0 },
+    5,
+    { onProgress: (e) => { if (e.type === 'started') started += 1; } },
+  );
+  const cv = run.crossValidation;
+  assert.equal(started, 5);
+  assert.equal(cv.folds.length, 5);
+  assert.deepEqual(cv.folds.flatMap((f) => f.test).sort(), data.files.map((f) => basename(f)).sort());
+  // Mean and sample sd (n − 1), as numpy's std(ddof=1) gives them.
+  const accuracies = cv.folds.map((f) => f.metrics.accuracy);
+  const mean = accuracies.reduce((a, b) => a + b, 0) / 5;
+  const sd = Math.sqrt(accuracies.reduce((a, v) => a + (v - mean) ** 2, 0) / 4);
+  assert.ok(Math.abs(cv.accuracy.mean - mean) < 1e-12 && Math.abs(cv.accuracy.sd - sd) < 1e-12, JSON.stringify(cv.accuracy));
+  // The engine keeps the last fold's model: its record holds that fold's test set.
+  const lastTest = run.last.model.split.filter((t) => t.part === 'test').map((t) => t.name).sort();
+  assert.deepEqual(lastTest, [...cv.folds[4].test].sort());
+
+  // The second sample of the first trajectory, with its frames' times: an XTC frame header keeps
+  // the time as a big-endian f32 at byte 12, and the demo saves frames at a fixed interval.
+  const e = await engine.explain('training', 0, 1);
+  assert.deepEqual([e.sample, e.samples, e.firstFrame, e.timesPs.length], [1, 4, 50, 50]);
+  const t0 = readFileSync(data.files[0]).readFloatBE(12);
+  const dt = e.timesPs[1] - e.timesPs[0];
+  assert.ok(dt > 0 && Math.abs(e.timesPs[0] - (t0 + 50 * dt)) < 1e-3 * 50 * dt, `${e.timesPs[0]} vs ${t0} + 50 × ${dt}`);
+
+  const comparison = await engine.compare();
+  assert.deepEqual(comparison.classes.map((c) => c.class), run.last.model.classes);
+  for (const c of comparison.classes) {
+    assert.equal(c.couplings.length, 9);
+    assert.equal(c.separation.length, comparison.points);
+    assert.equal(c.trajectories, data.labels.filter((l) => l === c.class).length);
+  }
+  assert.equal(version, JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version);
 });
 
 test('a broken trajectory is a MolsigError naming the file', async () => {
