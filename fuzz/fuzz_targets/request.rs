@@ -44,10 +44,17 @@ enum Request {
     Predict {
         entries: Vec<TrajectoryEntry>,
     },
+    CrossValidate {
+        request: TrainRequest,
+        folds: usize,
+    },
     Explain {
         source: Source,
         index: usize,
+        #[serde(default)]
+        sample: usize,
     },
+    Compare,
 }
 
 struct Fixtures {
@@ -214,12 +221,19 @@ fn apply(session: &Session, request: Request) {
             ));
         }
         Request::Train { request } => {
-            let mut stop_at_start = |event: &Event| {
-                if matches!(event, Event::Started { .. }) {
-                    session.cancel();
-                }
-            };
-            let _ = pollster::block_on(session.train(&request, Host::none(), &mut stop_at_start));
+            let _ = pollster::block_on(session.train(
+                &request,
+                Host::none(),
+                &mut stop_at_start(session),
+            ));
+        }
+        Request::CrossValidate { request, folds } => {
+            let _ = pollster::block_on(session.cross_validate(
+                &request,
+                folds,
+                Host::none(),
+                &mut stop_at_start(session),
+            ));
         }
         Request::LoadModel { bytes } => {
             let bytes = bytes.unwrap_or_else(|| FIXTURES.model.clone());
@@ -228,8 +242,24 @@ fn apply(session: &Session, request: Request) {
         Request::Predict { entries } => {
             let _ = pollster::block_on(session.predict(files(entries)));
         }
-        Request::Explain { source, index } => {
-            let _ = pollster::block_on(session.explain(source, index));
+        Request::Explain {
+            source,
+            index,
+            sample,
+        } => {
+            let _ = pollster::block_on(session.explain(source, index, sample));
+        }
+        Request::Compare => {
+            let _ = pollster::block_on(session.compare());
+        }
+    }
+}
+
+/// Training stops at its `Started` event: the fuzzer explores requests, not optimisation.
+fn stop_at_start(session: &Session) -> impl FnMut(&Event) + '_ {
+    |event: &Event| {
+        if matches!(event, Event::Started { .. }) {
+            session.cancel();
         }
     }
 }
