@@ -13,6 +13,7 @@ import {
 } from './page.mjs';
 import { learnTests } from './learn.mjs';
 import { subPathTests } from './subpath.mjs';
+import { loadTests } from './load.mjs';
 
 /** The package's version: the page shows it and writes it into every export. */
 const version = JSON.parse(readFileSync(new URL('../packages/molsig/package.json', import.meta.url), 'utf8')).version;
@@ -293,6 +294,19 @@ await test('k-fold cross-validation in the page, then the classes compared on th
     assert.match(await text(page, '#legend'), /separates it/);
     await page.selectOption('#compare-class', '1');
     assert.match(await page.$eval('#class-couplings figure:last-child figcaption', (f) => f.textContent ?? ''), /^low_friction minus high_friction/);
+    await page.selectOption('#colour-mode', 'evidence');
+    await page.waitForFunction(() => document.querySelector('#legend')?.dataset.mode === 'evidence', null, { timeout: 60_000 });
+    assert.match(await text(page, '#legend'), /on average for low_friction in its own samples/);
+    // Playback goes on through the trajectory: from the first sample's last frame into the second.
+    assert.match(await text(page, '#time-axis'), /^Sample 1 of 4:/);
+    await page.fill('#frame', '49');
+    await page.dispatchEvent('#frame', 'input');
+    await page.click('#play');
+    await page.waitForFunction(() => /^Sample 2 of 4:/.test(document.querySelector('#time-axis')?.textContent ?? ''), null, { timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelector('#play')?.getAttribute('aria-pressed') === 'true', null, { timeout: 30_000 });
+    await page.click('#play');
+    // Mol*'s background-task line, which flickered on every frame, stays hidden.
+    assert.equal(await page.$eval('#viewer .msp-background-tasks', (e) => getComputedStyle(e).display), 'none');
     await page.setViewportSize({ width: 1280, height: 720 });
     await page.waitForTimeout(1000);
     assert.deepEqual(await overflowing(page), [], 'cross-validated and compared, at 1280 px');
@@ -311,7 +325,7 @@ await test('FrameLSTM: no alignment, and only attributions to colour by', () =>
     assert.match(status.text, /^Trained: 1 epochs/);
     await page.waitForFunction(() => document.querySelector('#legend')?.dataset.mode === 'attribution', null, { timeout: 120_000 });
     assert.equal(await page.inputValue('#colour-mode'), 'attribution');
-    assert.deepEqual(await page.$$eval('#colour-mode option', (o) => o.map((x) => x.disabled)), [true, true, false, true]);
+    assert.deepEqual(await page.$$eval('#colour-mode option', (o) => o.map((x) => x.disabled)), [true, true, false, true, true]);
     await page.selectOption('#model', 'improved');
     assert.equal(await page.isChecked('#align'), true);
     assert.equal(await page.isDisabled('#align'), false);
@@ -623,6 +637,7 @@ await test('the page cannot reach other origins (Content-Security-Policy)', () =
 
 await learnTests(test);
 await subPathTests(test);
+await loadTests(test);
 
 const large = process.env.MOLSIG_E2E_LARGE;
 if (large) {

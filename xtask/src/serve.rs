@@ -1,6 +1,10 @@
 //! Building the site on the npm package and serving `dist/` from a small std-only HTTP server, so MIME
 //! types (wasm needs `application/wasm`) and the Content-Security-Policy are ours to set.
 //!
+//! A file with a precompressed copy beside it (`molsig.wasm.br`, `.gz`: the build writes them for
+//! the large files) is sent as that copy to a browser that accepts its encoding, as a static host
+//! configured for it would (nginx's `brotli_static` and `gzip_static`).
+//!
 //! The server is for development, but it is reachable by anything on this machine: a request's
 //! line and headers are bounded, a slow or stalled client is dropped at a deadline, only GET and
 //! HEAD are answered, and no file outside `dist/` is served (no `..`, no symlinks).
@@ -22,6 +26,7 @@ use csp::{Delivery, policy};
 /// imports `molsig` (`web/node_modules/molsig`, the package folder) and esbuild bundles it; the
 /// package's worker and wasm sit beside the bundle, where its `new URL(…, import.meta.url)`
 /// finds them. Every path in the pages is relative, so `dist/` can be hosted under any path.
+/// The large files get precompressed copies (`.br`, `.gz`) beside them.
 pub fn build_web() -> Result<()> {
     let package = crate::package::build()?;
     eprintln!("xtask> packed {}", package.display());
@@ -51,6 +56,21 @@ pub fn build_web() -> Result<()> {
         std::fs::copy(&from, dist.join(to))
             .with_context(|| format!("copying {}", from.display()))?;
     }
+    // Brotli and gzip copies of what a first visit downloads, for servers that send them.
+    let large = [
+        "molsig.wasm",
+        "signature.wasm",
+        "worker.js",
+        "molstar.js",
+        "molstar.css",
+        "main.js",
+        "learn.js",
+        "bench.js",
+    ];
+    run(command("node")
+        .arg(root().join("tools/package/compress.mjs"))
+        .arg("precompress")
+        .args(large.map(|f| dist.join(f))))?;
     copy_dir(&web.join("demo"), &dist.join("demo"))
 }
 
@@ -133,12 +153,19 @@ fn respond(stream: &TcpStream, dir: &Path, limits: Limits) -> io::Result<()> {
         until: Instant::now() + limits.read,
     });
     let refusal = match read_request(&mut reader, limits) {
-        Ok((method, target)) if method == "GET" || method == "HEAD" => {
-            let path = target.split(['?', '#']).next().unwrap_or("/");
-            match resolve(dir, path).and_then(|f| open(&f)) {
-                Ok((file, len, mime)) => {
-                    write_head(stream, "200 OK", mime, len)?;
-                    if method == "GET" {
+        Ok(request) if request.method == "GET" || request.method == "HEAD" => {
+            let path = request.target.split(['?', '#']).next().unwrap_or("/");
+            let found = resolve(dir, path).and_then(|f| {
+                let (file, len, mime) = open(&f)?;
+                Ok(match precompressed(&f, &request.encodings) {
+                    Some((copy, copy_len, encoding)) => (copy, copy_len, mime, Some(encoding)),
+                    None => (file, len, mime, None),
+                })
+            });
+            match found {
+                Ok((file, len, mime, encoding)) => {
+                    write_head(stream, "200 OK", mime, len, encoding)?;
+                    if request.method == "GET" {
                         io::copy(&mut file.take(len), &mut &*stream)?;
                     }
                     return Ok(());
@@ -149,7 +176,7 @@ fn respond(stream: &TcpStream, dir: &Path, limits: Limits) -> io::Result<()> {
         Ok(_) => METHOD_NOT_ALLOWED,
         Err(status) => status,
     };
-    write_head(stream, refusal, "text/plain", refusal.len() as u64)?;
+    write_head(stream, refusal, "text/plain", refusal.len() as u64, None)?;
     (&*stream).write_all(refusal.as_bytes())?;
     // Close gently: closing with unread input makes the kernel reset the connection, and the
     // client may lose the answer; so send FIN, then drain what is left (bounded, by the deadline).
@@ -157,12 +184,16 @@ fn respond(stream: &TcpStream, dir: &Path, limits: Limits) -> io::Result<()> {
     io::copy(&mut reader.take(64 * 1024), &mut io::sink()).map(drop)
 }
 
-/// Reads a request's line and headers within `limits`: its method and target, or the status
-/// that refuses it.
-fn read_request(
-    reader: &mut impl BufRead,
-    limits: Limits,
-) -> Result<(String, String), &'static str> {
+/// What the server needs of a request.
+struct Request {
+    method: String,
+    target: String,
+    /// Content codings the client accepts, of those the server has copies in: `br`, `gzip`.
+    encodings: Vec<&'static str>,
+}
+
+/// Reads a request's line and headers within `limits`, or the status that refuses it.
+fn read_request(reader: &mut impl BufRead, limits: Limits) -> Result<Request, &'static str> {
     let line = read_line(reader, limits.request_line, URI_TOO_LONG)?;
     let line = String::from_utf8(line).map_err(|_| BAD_REQUEST)?;
     let mut parts = line.trim_end().split(' ');
@@ -175,13 +206,58 @@ fn read_request(
         return Err(BAD_REQUEST);
     }
     let mut left = limits.header_bytes;
+    let mut encodings = Vec::new();
     loop {
         let header = read_line(reader, left, HEADERS_TOO_LARGE)?;
         if header == b"\r\n" || header == b"\n" {
-            return Ok((method.to_owned(), target.to_owned()));
+            return Ok(Request {
+                method: method.to_owned(),
+                target: target.to_owned(),
+                encodings,
+            });
         }
         left -= header.len();
+        let header = String::from_utf8_lossy(&header);
+        if let Some((name, value)) = header.split_once(':')
+            && name.trim().eq_ignore_ascii_case("accept-encoding")
+        {
+            encodings = accepted(value);
+        }
     }
+}
+
+/// The codings of an `Accept-Encoding` value the server can send, best first (a `q=0` refuses).
+fn accepted(value: &str) -> Vec<&'static str> {
+    let offered: Vec<(String, bool)> = value
+        .split(',')
+        .map(|item| {
+            let mut parts = item.split(';').map(str::trim);
+            let coding = parts.next().unwrap_or("").to_ascii_lowercase();
+            let refused = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .is_some_and(|q| q == 0.0)
+            });
+            (coding, refused)
+        })
+        .collect();
+    ["br", "gzip"]
+        .into_iter()
+        .filter(|c| offered.iter().any(|(o, refused)| o == c && !refused))
+        .collect()
+}
+
+/// The precompressed copy of `path` in the first of `encodings` that exists beside it.
+fn precompressed(path: &Path, encodings: &[&'static str]) -> Option<(File, u64, &'static str)> {
+    encodings.iter().find_map(|&encoding| {
+        let suffix = if encoding == "br" { "br" } else { "gz" };
+        let mut name = path.as_os_str().to_owned();
+        name.push(format!(".{suffix}"));
+        let copy = PathBuf::from(name);
+        refuse_symlink(&copy).ok()?;
+        let (file, len, _) = open(&copy).ok()?;
+        Some((file, len, encoding))
+    })
 }
 
 /// One line of at most `max` bytes with its `\n`; `too_long` when it does not end by then.
@@ -226,7 +302,13 @@ impl Read for Deadline<'_> {
     }
 }
 
-fn write_head(mut stream: &TcpStream, status: &str, mime: &str, len: u64) -> io::Result<()> {
+fn write_head(
+    mut stream: &TcpStream,
+    status: &str,
+    mime: &str,
+    len: u64,
+    encoding: Option<&str>,
+) -> io::Result<()> {
     // Browsers apply a non-HTML response's policy only when it is a worker's script.
     let delivery = if mime.starts_with("text/html") {
         Delivery::PageHeader
@@ -238,11 +320,14 @@ fn write_head(mut stream: &TcpStream, status: &str, mime: &str, len: u64) -> io:
     } else {
         ""
     };
+    // Every answer may differ by Accept-Encoding, so caches must key on it.
+    let coding = encoding.map_or(String::new(), |e| format!("Content-Encoding: {e}\r\n"));
     write!(
         stream,
-        "HTTP/1.1 {status}\r\nContent-Type: {mime}\r\nContent-Length: {len}\r\n\
-         Content-Security-Policy: {}\r\nX-Content-Type-Options: nosniff\r\n{allow}\
-         Cache-Control: no-cache\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {status}\r\nContent-Type: {mime}\r\nContent-Length: {len}\r\n{coding}\
+         Vary: Accept-Encoding\r\nContent-Security-Policy: {}\r\n\
+         X-Content-Type-Options: nosniff\r\n{allow}Cache-Control: no-cache\r\n\
+         Connection: close\r\n\r\n",
         policy(delivery)
     )
 }

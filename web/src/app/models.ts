@@ -43,10 +43,10 @@ export function showResults(predictions: TrajectoryPrediction[], classes: string
 
 /** Asks the worker to explain sample `sample` of `p` and shows it on the molecule; the panel's
  * sample picker asks for the trajectory's other samples. */
-export async function explain(source: Source, p: TrajectoryPrediction, sample = 0) {
+export async function explain(source: Source, p: TrajectoryPrediction, sample = 0, scroll = true) {
   // The viewer may sit below the fold: bring it into view at once, as feedback for the click.
-  if (sample === 0) $('molecule').scrollIntoView({ behavior: 'smooth', block: 'start' });
-  panel.onSample = (k) => void explain(source, p, k);
+  if (scroll) $('molecule').scrollIntoView({ behavior: 'smooth', block: 'start' });
+  panel.onSample = (k) => void explain(source, p, k, false);
   const explanation = await attempt((e) => e.explain(source, p.trajectory, sample), modelStatus, `${p.name} could not be explained`);
   if (!explanation) return;
   try {

@@ -8,9 +8,10 @@ import { $, el } from './dom';
 import { drawMatrix, scaleOf } from './heatmap';
 import { showResidues } from './residues';
 
-/** The page's colourings: the viewer's, and the class comparison's separation map (drawn as an
- * attribution). */
-type Mode = ColourMode | 'separation';
+/** The page's colourings: the viewer's, and the class comparison's per-atom maps (drawn as
+ * attributions): a class's mean evidence, and what separates it from the others. */
+type Mode = ColourMode | 'evidence' | 'separation';
+const comparisonModes: readonly string[] = ['evidence', 'separation'];
 
 function legend(e: Explanation, mode: Mode, separating?: string): HTMLElement[] {
   const swatch = (colour: number) => {
@@ -18,7 +19,7 @@ function legend(e: Explanation, mode: Mode, separating?: string): HTMLElement[] 
     s.style.background = css(colour);
     return s;
   };
-  if (mode !== 'attribution' && mode !== 'separation' && e.beads > 0) {
+  if (mode === 'beads' || mode === 'relative') {
     const counts = new Array<number>(e.beads).fill(0);
     for (const { bead } of mode === 'relative' ? relativeBeads(e) : dominantBeads(e)) counts[bead] = (counts[bead] ?? 0) + 1;
     return [
@@ -27,9 +28,11 @@ function legend(e: Explanation, mode: Mode, separating?: string): HTMLElement[] 
     ];
   }
   const top = Math.max(...e.attributions.map(Math.abs));
-  const [minus, plus] = mode === 'separation'
-    ? [`less evidence for ${separating} in its own samples than in the others'`, `more evidence for ${separating} in its own samples: separates it`]
-    : ['pushes away from the predicted class', 'supports the predicted class'];
+  const [minus, plus] = {
+    separation: [`less evidence for ${separating} in its own samples than in the others'`, `more evidence for ${separating} in its own samples: separates it`],
+    evidence: [`on average against ${separating} in its own samples`, `on average for ${separating} in its own samples`],
+    attribution: ['pushes away from the predicted class', 'supports the predicted class'],
+  }[mode];
   return [
     el('li', {}, swatch(diverging(-1)), `−${top.toExponential(2)} (${minus})`),
     el('li', {}, swatch(diverging(0)), '0'),
@@ -43,13 +46,15 @@ export class MoleculePanel {
   private comparison?: ClassComparison;
   private couplingScale = 0; // the largest coupling shown with the current model
   private timer?: number;
+  /** Playback reached the sample's end and asked for the next one: play on once it is shown. */
+  private playingOn = false;
   private readonly slider = $<HTMLInputElement>('frame');
   private readonly play = $<HTMLButtonElement>('play');
   private readonly mode = $<HTMLSelectElement>('colour-mode');
   private readonly sample = $<HTMLSelectElement>('sample');
   private readonly separating = $<HTMLSelectElement>('compare-class');
   /** Mol* starts on first use: it is heavy, and the page is usable before. */
-  private viewerInstance?: MoleculeViewer;
+  private viewerInstance?: Promise<MoleculeViewer>;
   /** Asks for another sample of the shown trajectory (set by whoever shows one). */
   onSample: (sample: number) => void = () => undefined;
 
@@ -57,7 +62,7 @@ export class MoleculePanel {
     this.mode.addEventListener('change', () => void this.recolour());
     this.separating.addEventListener('change', () => {
       this.drawClassCouplings();
-      if (this.mode.value === 'separation') void this.recolour();
+      if (comparisonModes.includes(this.mode.value)) void this.recolour();
     });
     this.slider.addEventListener('input', () => void this.frame(Number(this.slider.value)));
     this.play.addEventListener('click', () => this.toggle());
@@ -72,9 +77,8 @@ export class MoleculePanel {
     this.separating.replaceChildren();
     this.separating.disabled = true;
     $('class-couplings').replaceChildren();
-    const option = [...this.mode.options].find((o) => o.value === 'separation');
-    if (option) option.disabled = true;
-    if (this.mode.value === 'separation') {
+    for (const option of this.mode.options) if (comparisonModes.includes(option.value)) option.disabled = true;
+    if (comparisonModes.includes(this.mode.value)) {
       this.mode.value = 'beads';
       void this.recolour();
     }
@@ -86,8 +90,7 @@ export class MoleculePanel {
     this.comparison = c;
     this.separating.replaceChildren(...c.classes.map((k, i) => el('option', { value: String(i) }, k.class)));
     this.separating.disabled = false;
-    const option = [...this.mode.options].find((o) => o.value === 'separation');
-    if (option) option.disabled = false;
+    for (const option of this.mode.options) if (comparisonModes.includes(option.value)) option.disabled = false;
     this.drawClassCouplings();
     this.mode.value = 'separation';
     void this.recolour();
@@ -124,20 +127,20 @@ export class MoleculePanel {
     return this.current;
   }
 
-  private get viewer(): MoleculeViewer {
-    this.viewerInstance ??= MoleculeViewer.create($('viewer'));
+  private viewer(): Promise<MoleculeViewer> {
+    this.viewerInstance ??= molstarLoaded().then(() => MoleculeViewer.create($('viewer')));
     return this.viewerInstance;
   }
 
   /** Shows a structure (PDB text) with no explanation, as the data's first frame. */
-  showStructure(pdb: string, label: string): Promise<void> {
-    return this.viewer.showStructure(pdb, label);
+  async showStructure(pdb: string, label: string): Promise<void> {
+    await (await this.viewer()).showStructure(pdb, label);
   }
 
   /** A PNG of the 3D view. */
-  png(): Promise<Blob> {
-    if (!this.viewerInstance) return Promise.reject(new Error('no molecule shown yet'));
-    return this.viewerInstance.png();
+  async png(): Promise<Blob> {
+    if (!this.viewerInstance) throw new Error('no molecule shown yet');
+    return (await this.viewerInstance).png();
   }
 
   async show(e: Explanation): Promise<void> {
@@ -147,11 +150,11 @@ export class MoleculePanel {
     $('explain-warning').textContent = e.warning ? `${e.warning} “Relative membership” colouring still shows which atoms each bead leans on.` : '';
     // A model without beads (FrameLSTM, GraphTransformer) has only attributions to show.
     for (const option of this.mode.options) {
-      option.disabled = option.value === 'separation' ? !this.comparison : e.beads === 0 && option.value !== 'attribution';
+      option.disabled = comparisonModes.includes(option.value) ? !this.comparison : e.beads === 0 && option.value !== 'attribution';
     }
-    if (e.beads === 0 && this.mode.value !== 'separation') this.mode.value = 'attribution';
+    if (e.beads === 0 && !comparisonModes.includes(this.mode.value)) this.mode.value = 'attribution';
     const mode = this.mode.value as Mode;
-    await this.viewer.showExplanation(this.coloured(e, mode), this.viewerMode(mode));
+    await (await this.viewer()).showExplanation(this.coloured(e, mode), this.viewerMode(mode));
     this.showLegend(e, mode);
     this.sample.replaceChildren(...Array.from({ length: e.samples }, (_, k) => el('option', { value: String(k) }, `${k + 1} of ${e.samples}`)));
     this.sample.value = String(e.sample);
@@ -162,6 +165,8 @@ export class MoleculePanel {
       this.slider.value = '0';
       this.slider.disabled = this.play.disabled = false;
       this.labelFrame(e, 0);
+      if (this.playingOn) this.toggle();
+      this.playingOn = false;
     } else {
       this.slider.disabled = this.play.disabled = true;
       $('frame-label').textContent = 'this model has no beads';
@@ -172,20 +177,22 @@ export class MoleculePanel {
     showResidues($<HTMLTableElement>('residues'), e);
   }
 
-  /** `e` as the viewer colours it: for the separation map, its attributions replaced by the
-   * chosen class's separation (same points, same order). */
+  /** `e` as the viewer colours it: for the comparison's maps, its attributions replaced by the
+   * chosen class's evidence or separation (same points, same order). */
   private coloured(e: Explanation, mode: Mode): Explanation {
-    const separation = this.comparison?.classes[Number(this.separating.value) || 0]?.separation;
-    return mode === 'separation' && separation ? { ...e, attributions: separation } : e;
+    const chosen = this.comparison?.classes[Number(this.separating.value) || 0];
+    if (mode === 'separation' && chosen) return { ...e, attributions: chosen.separation };
+    if (mode === 'evidence' && chosen) return { ...e, attributions: chosen.evidence };
+    return e;
   }
 
-  private viewerMode = (mode: Mode): ColourMode => (mode === 'separation' ? 'attribution' : mode);
+  private viewerMode = (mode: Mode): ColourMode => (mode === 'separation' || mode === 'evidence' ? 'attribution' : mode);
 
   private async recolour(): Promise<void> {
     const e = this.current;
     if (!e) return;
     const mode = this.mode.value as Mode;
-    await this.viewer.colourBy(this.coloured(e, mode), this.viewerMode(mode));
+    await (await this.viewer()).colourBy(this.coloured(e, mode), this.viewerMode(mode));
     this.showLegend(e, mode);
   }
 
@@ -205,12 +212,13 @@ export class MoleculePanel {
     const e = this.current;
     if (!e) return;
     this.labelFrame(e, t);
-    await this.viewer.setFrame(t);
+    await (await this.viewer()).setFrame(t);
   }
 
   private toggle(): void {
     if (this.timer !== undefined) {
       this.stop();
+      this.playingOn = false;
       return;
     }
     this.play.textContent = 'Pause';
@@ -219,6 +227,13 @@ export class MoleculePanel {
       const e = this.current;
       if (!e) return;
       const next = (Number(this.slider.value) + 1) % e.frames;
+      // At the sample's end, on through the trajectory: the next sample (or back to the first).
+      if (next === 0 && e.samples > 1 && $<HTMLInputElement>('play-on').checked) {
+        this.stop();
+        this.playingOn = true;
+        this.onSample((e.sample + 1) % e.samples);
+        return;
+      }
       this.slider.value = String(next);
       void this.frame(next);
     }, 200);
@@ -239,4 +254,15 @@ function timeAxis(e: Explanation): string {
   if (first === undefined || last === undefined) return `${frames} (the file records no times).`;
   const step = e.timesPs.length > 1 ? (last - first) / (e.timesPs.length - 1) : 0;
   return `${frames}, ${first.toFixed(1)}–${last.toFixed(1)} ps (a frame every ${step.toPrecision(3)} ps).`;
+}
+
+/** Mol*'s viewer bundle (`molstar.js`, 5 MB) loads without blocking the page (`async`): the first
+ * use of the viewer waits for it. */
+function molstarLoaded(): Promise<void> {
+  if ((globalThis as { molstar?: unknown }).molstar) return Promise.resolve();
+  const script = $('molstar-script');
+  return new Promise((resolve, reject) => {
+    script.addEventListener('load', () => resolve(), { once: true });
+    script.addEventListener('error', () => reject(new Error('the molecule viewer (molstar.js) could not be loaded')), { once: true });
+  });
 }

@@ -81,6 +81,50 @@ fn pages_get_the_page_policy_and_other_files_the_worker_policy() {
 }
 
 #[test]
+fn a_precompressed_copy_goes_to_a_browser_that_accepts_its_encoding() {
+    let dir = site("encoding");
+    // Stand-ins for the copies the build writes (the server sends bytes; it never decodes).
+    std::fs::write(dir.join("engine.wasm"), "raw wasm").expect("wasm");
+    std::fs::write(dir.join("engine.wasm.br"), "brotli bytes").expect("br");
+    std::fs::write(dir.join("engine.wasm.gz"), "gzip bytes").expect("gz");
+    let addr = start(&dir, QUICK);
+    let fetch = |accept: &str| {
+        exchange(
+            addr,
+            format!("GET /engine.wasm HTTP/1.1\r\nHost: x\r\nAccept-Encoding: {accept}\r\n\r\n")
+                .as_bytes(),
+        )
+    };
+    for (accept, coding, body) in [
+        ("gzip, deflate, br, zstd", Some("br"), "brotli bytes"),
+        ("gzip", Some("gzip"), "gzip bytes"),
+        ("BR;q=0, gzip;q=0.5", Some("gzip"), "gzip bytes"),
+        ("identity", None, "raw wasm"),
+    ] {
+        let answer = fetch(accept);
+        assert_eq!(
+            header(&answer, "Content-Encoding"),
+            coding,
+            "{accept}: {answer}"
+        );
+        assert_eq!(
+            header(&answer, "Content-Type"),
+            Some("application/wasm"),
+            "{accept}"
+        );
+        assert_eq!(header(&answer, "Vary"), Some("Accept-Encoding"), "{accept}");
+        assert!(
+            answer.ends_with(&format!("\r\n\r\n{body}")),
+            "{accept}: {answer}"
+        );
+    }
+    // No copy beside the file: the file itself, whatever the browser accepts.
+    let page = exchange(addr, b"GET / HTTP/1.1\r\nAccept-Encoding: br\r\n\r\n");
+    assert_eq!(header(&page, "Content-Encoding"), None, "{page}");
+    assert!(page.ends_with("<!doctype html>page"), "{page}");
+}
+
+#[test]
 fn head_answers_the_headers_without_the_body() {
     let addr = start(&site("head"), QUICK);
     let answer = exchange(addr, b"HEAD /worker.js HTTP/1.1\r\n\r\n");

@@ -3,16 +3,16 @@
 // `Viewer` class from `molstar/lib/apps/viewer`, or the prebuilt bundle's global `molstar`.
 // Structures arrive as PDB text from the engine (`explain`); coordinates there are in Å.
 //
-// One Mol* viewer per instance. It holds the molecule (cartoon plus ball-and-stick of all atoms) and two
+// One Mol* viewer per instance. It holds the molecule (cartoon plus ball-and-stick of all atoms) and three
 // overlays we build ourselves as PDB text: bead paths (one chain of pseudo-atoms per bead,
-// consecutive frames joined by CONECT) and bead markers (one pseudo-atom per bead at the current
-// frame). Colours come from custom colour themes whose colour function closes over the caller's
+// consecutive frames joined by CONECT, drawn faint), bead markers (one pseudo-atom per bead at the
+// current frame) and bead trails (each bead's last few positions, fading with age). Colours come from custom colour themes whose colour function closes over the caller's
 // arrays; a fresh theme name per call makes Mol* see a new theme and recolour. All calls run one
 // after another through `serial` because they edit the same Mol* state tree.
 
 import type { Explanation } from '../types';
 import { pointColours, type ColourMode } from './colouring';
-import { beadColour, darken } from './palette';
+import { beadColour, darken, fade } from './palette';
 
 // The slice of Mol*'s API used here (see molstar/lib/*.d.ts for the real types).
 export interface Ref { ref: string }
@@ -73,7 +73,19 @@ export const VIEWER_OPTIONS = {
   viewportShowAnimation: false,
 };
 
-interface Beads { paths: Float32Array; frames: number; beads: number; themes: ColorThemeProvider[]; pathData: Ref; markerData?: Ref }
+interface Beads {
+  paths: Float32Array; frames: number; beads: number; themes: ColorThemeProvider[]; pathData: Ref;
+  markerData?: Ref;
+  trailData?: Ref;
+  /** Points per bead in the trail now drawn (fewer than TRAIL_FRAMES near the sample's start). */
+  trailLength: number;
+}
+
+/** Frames a bead's trail reaches back: its last positions, fading with age. */
+const TRAIL_FRAMES = 10;
+/** Mol*'s background-task line ("Converting to mmCIF") flickers on every frame the overlays are
+ * re-parsed: hidden in molsig's viewers. */
+const VIEWER_STYLE = '.molsig-viewer .msp-background-tasks { display: none !important; }';
 
 
 
@@ -172,6 +184,13 @@ export class MoleculeViewer {
     if (!Viewer) {
       throw new Error('molsig/viewer needs Mol*: pass { Viewer } from "molstar/lib/apps/viewer/app", or load Mol*\'s viewer bundle (molstar.js) first');
     }
+    element.classList.add('molsig-viewer');
+    if (!document.getElementById('molsig-viewer-style')) {
+      const style = document.createElement('style');
+      style.id = 'molsig-viewer-style';
+      style.textContent = VIEWER_STYLE;
+      document.head.append(style);
+    }
     return new MoleculeViewer(element, Viewer.create(element, VIEWER_OPTIONS));
   }
 
@@ -244,6 +263,7 @@ export class MoleculeViewer {
     const b = plugin.build();
     b.delete(this.overlay.pathData.ref);
     if (this.overlay.markerData) b.delete(this.overlay.markerData.ref);
+    if (this.overlay.trailData) b.delete(this.overlay.trailData.ref);
     await b.commit();
     removeThemes(plugin, this.overlay.themes);
     this.overlay = undefined;
@@ -270,14 +290,22 @@ export class MoleculeViewer {
           if (k > 0) conect.push([points.length - 1, points.length]);
         }
       }
-      const pathTheme = addTheme(plugin, 'Bead paths', (i) => colours[Math.floor(i / kept.length)]);
+      // The whole path faint, for context; the trail (drawn by setFrame) strong where the bead
+      // was last.
+      const pathTheme = addTheme(plugin, 'Bead paths', (i) => fade(colours[Math.floor(i / kept.length)] ?? 0x777777, 0.35));
       // Markers darker than their bead's atoms, so that a bead's marker stands out from its own
       // part of the cartoon.
       const markerTheme = addTheme(plugin, 'Bead markers', (i) => darken(colours[i] ?? 0x777777));
-      const pathData = await addOverlay(plugin, pseudoAtomsPdb(points, conect), 'bead paths', {
-        type: 'ball-and-stick', typeParams: { sizeFactor: 0.2, sizeAspectRatio: 1 }, color: pathTheme.name, size: 'uniform',
+      // Trail point k of a bead (oldest first) fades toward white with its age.
+      const trailTheme = addTheme(plugin, 'Bead trails', (i) => {
+        const n = Math.max(1, this.overlay?.trailLength ?? 1);
+        const age = n - 1 - (i % n);
+        return fade(darken(colours[Math.floor(i / n)] ?? 0x777777), 1 - (0.85 * age) / TRAIL_FRAMES);
       });
-      this.overlay = { paths, frames, beads, themes: [pathTheme, markerTheme], pathData };
+      const pathData = await addOverlay(plugin, pseudoAtomsPdb(points, conect), 'bead paths', {
+        type: 'ball-and-stick', typeParams: { sizeFactor: 0.12, sizeAspectRatio: 1 }, color: pathTheme.name, size: 'uniform',
+      });
+      this.overlay = { paths, frames, beads, themes: [pathTheme, markerTheme, trailTheme], pathData, trailLength: 0 };
     });
   }
 
@@ -307,7 +335,24 @@ export class MoleculeViewer {
       // far cheaper than building (and the camera noticing) a new subtree every frame.
       if (o.markerData) await plugin.build().to(o.markerData.ref).update({ data: pdb, label: 'bead markers' }).commit();
       else o.markerData = await addOverlay(plugin, pdb, 'bead markers', {
-        type: 'spacefill', color: o.themes[1]?.name, size: 'uniform', sizeParams: { value: 1.1 },
+        type: 'spacefill', color: o.themes[1]?.name, size: 'uniform', sizeParams: { value: 0.7 },
+      });
+      // The trail: each bead's last positions up to this frame, joined, oldest first.
+      const start = Math.max(0, t - TRAIL_FRAMES + 1);
+      o.trailLength = t - start + 1;
+      const trail = [];
+      const joined: [number, number][] = [];
+      for (let b = 0; b < o.beads; b++) {
+        for (let f = start; f <= t; f++) {
+          const i = (f * o.beads + b) * 3;
+          trail.push({ bead: b, name: `T${f - start}`, x: o.paths[i] ?? 0, y: o.paths[i + 1] ?? 0, z: o.paths[i + 2] ?? 0 });
+          if (f > start) joined.push([trail.length - 1, trail.length]);
+        }
+      }
+      const trailPdb = pseudoAtomsPdb(trail, joined);
+      if (o.trailData) await plugin.build().to(o.trailData.ref).update({ data: trailPdb, label: 'bead trails' }).commit();
+      else o.trailData = await addOverlay(plugin, trailPdb, 'bead trails', {
+        type: 'ball-and-stick', typeParams: { sizeFactor: 0.3, sizeAspectRatio: 1 }, color: o.themes[2]?.name, size: 'uniform',
       });
     });
   }
