@@ -39,14 +39,17 @@ async function test(name, fn) {
 }
 
 /** Counts pixels of the viewer PNG whose hue is within 12° of each colour's (decoded in the
- * page). Hue survives our fading toward white, which only lowers saturation. */
-function countHues(page, png, colours) {
-  return page.evaluate(async ({ data, colours }) => {
+ * page), in the rows `from` to `to` (negative: counted from the bottom; `to` 0: the bottom). Hue survives our fading toward
+ * white, which only lowers saturation. */
+function countHues(page, png, colours, [from, to] = [0, 0]) {
+  return page.evaluate(async ({ data, colours, from, to }) => {
     const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], { type: 'image/png' }));
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
     const g = canvas.getContext('2d');
     g.drawImage(bitmap, 0, 0);
-    const pixels = g.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    const row = (r) => (r < 0 ? bitmap.height + r : r);
+    const [top, bottom] = [row(from), to === 0 ? bitmap.height : row(to)];
+    const pixels = g.getImageData(0, top, bitmap.width, bottom - top).data;
     const hsv = (r, gg, b) => {
       const max = Math.max(r, gg, b);
       const d = max - Math.min(r, gg, b);
@@ -64,16 +67,25 @@ function countHues(page, png, colours) {
       }
       return n;
     });
-  }, { data: png.toString('base64'), colours });
+  }, { data: png.toString('base64'), colours, from, to });
 }
 
-/** Hue counts of the viewer's PNG export, retried while Mol* is still drawing (up to 8 s). Mol*'s
- * screenshot renders on the page's thread, and on the software WebGL here it takes 20-30 s. */
+/** Rows of the exported viewer PNG under the 3D view: its legend (one 18 px line per item of the
+ * page's legend, 10 px above) and the version line (22 px). */
+const legendRows = async (page) => 10 + 18 * (await page.$$('#legend li')).length + 22;
+
+/** Hue counts of the viewer's PNG export, retried while Mol* is still drawing (up to 8 s). The
+ * export reads the canvas as drawn (it once re-rendered 16-fold in Mol*'s screenshot helper, 20-30 s
+ * on the software WebGL here); its time is logged. */
 async function viewerHues(page, name, colours, good) {
   let counts = [];
+  const below = await legendRows(page);
   for (let attempt = 0; attempt < 8; attempt += 1) {
     await page.waitForTimeout(1000);
-    counts = await countHues(page, await downloadOf(page, '#export-viewer', name, 120_000), colours);
+    const start = Date.now();
+    const png = await downloadOf(page, '#export-viewer', name, 120_000);
+    if (attempt === 0) console.log(`  viewer PNG exported in ${Date.now() - start} ms`);
+    counts = await countHues(page, png, colours, [0, -below]);
     if (good(counts)) break;
   }
   return counts;
@@ -156,6 +168,9 @@ for (const webgpu of [true, false]) {
       legend.forEach((atoms, b) => {
         if (atoms > 0) assert.ok(byBead[b] > 100, `bead ${b + 1} (${atoms} atoms) not seen: ${byBead}`);
       });
+      // Under the view, the PNG carries the legend: a 14 × 14 swatch of each bead's colour.
+      const swatches = await countHues(page, readFileSync(join(artifacts, `viewer-beads-${mode}.png`)), beads, [-(await legendRows(page)), 0]);
+      swatches.forEach((n, b) => assert.ok(n >= 150, `bead ${b + 1}'s swatch is not in the PNG's legend: ${swatches}`));
       // Other colourings, on the CPU page only: on the WebGPU page, recolouring sometimes leaves
       // Mol*'s canvas blank (SwiftShader renders both WebGL and WebGPU here; not understood yet).
       if (!webgpu) {
@@ -455,7 +470,8 @@ await test('cancel stops training within a batch and the app trains again', () =
     const metrics = await text(page, '#metrics');
     await settings(page, { epochs: 500 });
     await page.click('#train');
-    await page.waitForFunction(() => document.querySelector('#loss-chart')?.dataset.epochs === '1', null, { timeout: 240_000 });
+    // At least one epoch of the new run drawn (a quick epoch may pass before a poll sees it).
+    await page.waitForFunction(() => Number(document.querySelector('#loss-chart')?.dataset.epochs) >= 1 && /^Epoch \d+\/500/.test(document.querySelector('#train-status')?.textContent ?? ''), null, { timeout: 240_000 });
     await page.click('#cancel');
     await page.waitForFunction(() => /cancelled/.test(document.querySelector('#train-status')?.textContent ?? ''), null, { timeout: 60_000 });
     assert.equal(await page.getAttribute('#loss-chart', 'data-epochs'), '2');

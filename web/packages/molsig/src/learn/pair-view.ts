@@ -123,9 +123,4 @@ export class PairView {
       await b.commit();
     });
   }
-
-  /** A PNG of the view. */
-  png(): Promise<string | undefined> {
-    return this.serial(async () => (await this.viewer).plugin.helpers.viewportScreenshot?.getImageDataUri());
-  }
 }
