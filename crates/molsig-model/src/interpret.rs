@@ -55,21 +55,15 @@ pub async fn interpret(
     sample: usize,
     device: &Device,
 ) -> Result<Interpretation> {
-    let s = dataset
-        .samples
-        .get(sample)
-        .ok_or_else(|| Error::Invalid(format!("no sample {sample}")))?;
-    let molecule = &dataset.molecules[dataset.molecule_of(sample)];
-    let (n, t) = (molecule.len(), dataset.frames);
-    let autodiff = device.clone().autodiff();
-    let model = model.clone().fork(&autodiff);
-    let graph = molecule.graph.to_device(one_directional(config), &autodiff);
-    let x = Tensor::<4>::from_data(
-        TensorData::new(s.coordinates.clone(), [1, n, t, 3]),
-        &autodiff,
-    );
-    let attributions =
-        attribute(&model, &graph, x.clone(), &s.coordinates, Score::Predicted).await?;
+    let Input {
+        model,
+        graph,
+        x,
+        coordinates,
+    } = input(model, config, dataset, sample, device)?;
+    let [_, n, t, _] = x.dims();
+    let attributions = attribute(&model, &graph, x.clone(), coordinates, Score::Predicted).await?;
+    let device = x.device();
     let Some(coarse) = coarse_grain(&model, x.detach(), &graph) else {
         return Ok(Interpretation {
             points: n,
@@ -91,7 +85,7 @@ pub async fn interpret(
     let weights = q.clone() / q.sum_dim(1);
     let centroids = weights
         .swap_dims(1, 2)
-        .matmul(x_plain(&s.coordinates, n, t, &autodiff))
+        .matmul(x_plain(coordinates, n, t, &device))
         .reshape([m, t, 3])
         .swap_dims(0, 1);
     let bead_paths = read_back::<f32, _>(centroids).await?;
@@ -252,23 +246,51 @@ pub async fn class_attributions(
     class: usize,
     device: &Device,
 ) -> Result<Vec<f32>> {
+    if class >= dataset.classes.len().max(2) {
+        return Err(Error::Invalid(format!("no class {class}")));
+    }
+    let Input {
+        model,
+        graph,
+        x,
+        coordinates,
+    } = input(model, config, dataset, sample, device)?;
+    attribute(&model, &graph, x, coordinates, Score::Class(class)).await
+}
+
+/// One sample ready for a pass with gradients: the model and graph on the autodiff device, and
+/// the coordinates as `x` `[1, points, frames, 3]` and as plain values.
+struct Input<'a> {
+    model: Model,
+    graph: DeviceGraph,
+    x: Tensor<4>,
+    coordinates: &'a [f32],
+}
+
+fn input<'a>(
+    model: &Model,
+    config: &ModelConfig,
+    dataset: &'a Dataset,
+    sample: usize,
+    device: &Device,
+) -> Result<Input<'a>> {
     let s = dataset
         .samples
         .get(sample)
         .ok_or_else(|| Error::Invalid(format!("no sample {sample}")))?;
-    if class >= dataset.classes.len().max(2) {
-        return Err(Error::Invalid(format!("no class {class}")));
-    }
     let molecule = &dataset.molecules[dataset.molecule_of(sample)];
     let (n, t) = (molecule.len(), dataset.frames);
     let autodiff = device.clone().autodiff();
-    let model = model.clone().fork(&autodiff);
-    let graph = molecule.graph.to_device(one_directional(config), &autodiff);
     let x = Tensor::<4>::from_data(
         TensorData::new(s.coordinates.clone(), [1, n, t, 3]),
         &autodiff,
     );
-    attribute(&model, &graph, x, &s.coordinates, Score::Class(class)).await
+    Ok(Input {
+        model: model.clone().fork(&autodiff),
+        graph: molecule.graph.to_device(one_directional(config), &autodiff),
+        x,
+        coordinates: &s.coordinates,
+    })
 }
 
 /// Whether the model reads the authors' one-directional edge lists.

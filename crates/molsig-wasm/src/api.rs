@@ -70,6 +70,21 @@ fn pause() -> Pin<Box<dyn Future<Output = ()>>> {
     })
 }
 
+/// The training host in a worker: its clock, and the pause that lets a cancel call in.
+fn browser_host() -> Host {
+    Host::new(now).with_pause(pause)
+}
+
+/// Passes every training event to the page's `onEvent` callback (an event that cannot be
+/// converted is dropped: progress is advisory).
+fn reporter(on_event: &js_sys::Function) -> impl FnMut(&Event) + '_ {
+    move |event: &Event| {
+        if let Ok(value) = to_js(event) {
+            let _ = on_event.call1(&JsValue::NULL, &value);
+        }
+    }
+}
+
 /// A topology and trajectory `Blob`s with their table rows, as the pipeline reads them.
 fn files(
     topology_name: String,
@@ -207,15 +222,9 @@ impl JsSession {
         on_event: js_sys::Function,
     ) -> Result<JsValue, JsError> {
         let request: TrainRequest = from_js(request, "training request")?;
-        let mut report = |event: &Event| {
-            if let Ok(value) = to_js(event) {
-                let _ = on_event.call1(&JsValue::NULL, &value);
-            }
-        };
-        let host = Host::new(now).with_pause(pause);
         let summary = self
             .0
-            .train(&request, host, &mut report)
+            .train(&request, browser_host(), &mut reporter(&on_event))
             .await
             .map_err(js_error)?;
         to_js(&summary)
@@ -237,15 +246,9 @@ impl JsSession {
         on_event: js_sys::Function,
     ) -> Result<JsValue, JsError> {
         let request: TrainRequest = from_js(request, "training request")?;
-        let mut report = |event: &Event| {
-            if let Ok(value) = to_js(event) {
-                let _ = on_event.call1(&JsValue::NULL, &value);
-            }
-        };
-        let host = Host::new(now).with_pause(pause);
         let run = self
             .0
-            .cross_validate(&request, folds, host, &mut report)
+            .cross_validate(&request, folds, browser_host(), &mut reporter(&on_event))
             .await
             .map_err(js_error)?;
         to_js(&run)
