@@ -4,6 +4,7 @@
 mod bench;
 mod inputs;
 mod output;
+mod shard;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -43,6 +44,14 @@ enum Command {
     Predict(PredictArgs),
     /// Write a saved model's features: assignments, bead paths, couplings, signatures.
     Features(PredictArgs),
+    /// Join the outputs of `predict --shard` (CSV files) or `features --shard` (folders).
+    Merge {
+        /// The merged output: a CSV file, or a folder for features.
+        #[arg(long, short)]
+        out: PathBuf,
+        /// The shards' outputs, in any order.
+        parts: Vec<PathBuf>,
+    },
     /// Describe a topology, trajectory, manifest or saved model.
     Inspect {
         /// Files to describe.
@@ -144,6 +153,10 @@ struct PredictArgs {
     /// Where to compute.
     #[arg(long, value_enum, default_value_t)]
     backend: Backend,
+    /// Only every N-th trajectory of the input list, from the I-th (`I/N`, 1 ≤ I ≤ N): one task
+    /// of a job array; `molsig merge` joins the shards' outputs.
+    #[arg(long)]
+    shard: Option<shard::Shard>,
 }
 
 fn main() -> Result<()> {
@@ -151,6 +164,7 @@ fn main() -> Result<()> {
         Command::Train(args) => train_command(&args),
         Command::Predict(args) => predict_command(&args, false),
         Command::Features(args) => predict_command(&args, true),
+        Command::Merge { out, parts } => shard::merge(&parts, &out),
         Command::Inspect { files } => inputs::inspect(&files),
         Command::Bench(args) => bench::run(&args),
     }
@@ -357,15 +371,45 @@ fn predict_command(args: &PredictArgs, features: bool) -> Result<()> {
     let header = &model.header;
     let options = DataOptions::of_model(&header.input, header.model.aligns_frames());
     let mut files = args.input.files()?;
+    let inputs = files.trajectories.len();
+    let indices: Vec<usize> = (0..inputs)
+        .filter(|&k| args.shard.is_none_or(|s| s.keeps(k)))
+        .collect();
+    files.trajectories = files
+        .trajectories
+        .into_iter()
+        .enumerate()
+        .filter(|(k, _)| indices.contains(k))
+        .map(|(_, t)| t)
+        .collect();
+    let place = output::Place {
+        indices,
+        inputs,
+        model: output::model_hash(&bytes)?,
+    };
+    if files.trajectories.is_empty() {
+        // A job array may have more tasks than trajectories: an empty shard writes empty outputs.
+        eprintln!("this shard holds none of the {inputs} trajectories");
+        if features {
+            let empty = molsig_model::data::Dataset::default();
+            return output::write_features(&args.out, &model, &empty, &place, &device);
+        }
+        let none = molsig_pipeline::predict::Predictions {
+            classes: header.classes.clone(),
+            trajectories: Vec::new(),
+            samples: Vec::new(),
+        };
+        return output::write_predictions(&args.out, &none, None, &place);
+    }
     let (molecules, plan) = plan(&mut files, &options, prediction_batch(header), None)?;
     let classes = Classes::OfModel(header.classes.clone());
     let loaded = load(molecules, &plan, &options, classes, &mut files.trajectories)?;
     warn_about_files(&loaded);
     if features {
-        return output::write_features(&args.out, &model, &loaded.dataset, &device);
+        return output::write_features(&args.out, &model, &loaded.dataset, &place, &device);
     }
     let predictions = pollster::block_on(predict(&model, &loaded, &device, |_| Part::New))?;
-    output::write_predictions(&args.out, &predictions, None)?;
+    output::write_predictions(&args.out, &predictions, None, &place)?;
     eprintln!(
         "wrote {} predictions to {}",
         predictions.samples.len(),

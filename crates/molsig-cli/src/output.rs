@@ -12,6 +12,8 @@ use molsig_model::train::EpochReport;
 use molsig_pipeline::predict::{Predictions, SamplePrediction};
 use molsig_pipeline::train::{TrainSummary, TrainedModel};
 
+use crate::shard::{RUN_RECORD, RunRecord};
+
 pub fn write(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
 }
@@ -48,10 +50,17 @@ pub fn write_run(
         &serde_json::to_string_pretty(&metrics)?,
     )?;
     if !plan.test.is_empty() {
+        let count = summary.predictions.trajectories.len();
+        let place = Place {
+            indices: (0..count).collect(),
+            inputs: count,
+            model: model_hash(model)?,
+        };
         write_predictions(
             &name("predictions.csv"),
             &summary.predictions,
             Some(Part::Test),
+            &place,
         )?;
     }
     if let Some(m) = &header.test_metrics {
@@ -88,9 +97,41 @@ fn write_history(path: &Path, history: &[EpochReport]) -> Result<()> {
     write(path, &s)
 }
 
+/// Where a run's trajectories sit in the whole input list (all of it, or one shard's part), and
+/// which model file made the outputs: what `molsig merge` needs.
+pub struct Place {
+    /// The input-list index of each of the run's trajectories, in the run's order.
+    pub indices: Vec<usize>,
+    /// Trajectories in the whole input list.
+    pub inputs: usize,
+    /// xxh3 of the model file.
+    pub model: String,
+}
+
+impl Place {
+    fn columns(&self, trajectory: usize) -> String {
+        format!(
+            "{},{},{}",
+            self.indices.get(trajectory).copied().unwrap_or(trajectory),
+            self.inputs,
+            self.model
+        )
+    }
+}
+
+/// A model file's xxh3, as model files record their training data's.
+pub fn model_hash(bytes: &[u8]) -> Result<String> {
+    Ok(molsig_pipeline::dataset::hash(&mut std::io::Cursor::new(bytes), "model")?.xxh3)
+}
+
 /// Per-sample predictions as CSV (or JSON when the path ends in `.json`), with the model's
-/// class names; only the trajectories in `part` when given.
-pub fn write_predictions(path: &Path, predictions: &Predictions, part: Option<Part>) -> Result<()> {
+/// class names and each row's [`Place`]; only the trajectories in `part` when given.
+pub fn write_predictions(
+    path: &Path,
+    predictions: &Predictions,
+    part: Option<Part>,
+    place: &Place,
+) -> Result<()> {
     let rows: Vec<&SamplePrediction> = predictions
         .samples
         .iter()
@@ -104,21 +145,32 @@ pub fn write_predictions(path: &Path, predictions: &Predictions, part: Option<Pa
         })
         .collect();
     if path.extension().is_some_and(|e| e == "json") {
+        let rows = rows
+            .iter()
+            .map(|r| {
+                let mut value = serde_json::to_value(r)?;
+                value["inputIndex"] = place.indices.get(r.trajectory).copied().into();
+                value["inputs"] = place.inputs.into();
+                value["model"] = place.model.clone().into();
+                Ok(value)
+            })
+            .collect::<Result<Vec<_>>>()?;
         return write(path, &serde_json::to_string_pretty(&rows)?);
     }
     let mut s = format!(
-        "trajectory,start_frame,label,predicted,confidence,{}\n",
+        "trajectory,start_frame,label,predicted,confidence,{},{}\n",
         predictions
             .classes
             .iter()
             .map(|c| format!("p_{c}"))
             .collect::<Vec<_>>()
-            .join(",")
+            .join(","),
+        crate::shard::PLACE_COLUMNS.join(",")
     );
     for r in rows {
         let _ = writeln!(
             s,
-            "{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{}",
             r.name,
             r.start_frame,
             r.label.as_deref().unwrap_or(""),
@@ -128,21 +180,43 @@ pub fn write_predictions(path: &Path, predictions: &Predictions, part: Option<Pa
                 .iter()
                 .map(f32::to_string)
                 .collect::<Vec<_>>()
-                .join(",")
+                .join(","),
+            place.columns(r.trajectory)
         );
     }
     write(path, &s)
 }
 
 /// `molsig features`: per sample a JSON interpretation (assignments, bead paths, couplings,
-/// attributions), plus `assignments.csv` of the first sample for quick plotting.
+/// attributions), `assignments.csv` of the first sample for quick plotting, and `run.json`, the
+/// run's [`Place`] for `molsig merge`.
 pub fn write_features(
     folder: &Path,
     model: &TrainedModel,
     dataset: &Dataset,
+    place: &Place,
     device: &Device,
 ) -> Result<()> {
     std::fs::create_dir_all(folder).with_context(|| format!("creating {}", folder.display()))?;
+    let record = RunRecord {
+        model: place.model.clone(),
+        inputs: place.inputs,
+        trajectories: dataset
+            .trajectories
+            .iter()
+            .enumerate()
+            .map(|(t, trajectory)| {
+                (
+                    place.indices.get(t).copied().unwrap_or(t),
+                    trajectory.name.clone(),
+                )
+            })
+            .collect(),
+    };
+    write(
+        &folder.join(RUN_RECORD),
+        &serde_json::to_string_pretty(&record)?,
+    )?;
     for s in 0..dataset.samples.len() {
         let i = pollster::block_on(molsig_model::interpret::interpret(
             &model.model,
@@ -170,8 +244,9 @@ pub fn write_features(
             let labels = &dataset.molecules[dataset.molecule_of(s)].labels;
             let mut csv = format!(
                 "point,{}\n",
+                // Beads numbered from 1, as the page and its exports number them.
                 (0..i.beads)
-                    .map(|b| format!("bead{b}"))
+                    .map(|b| format!("bead{}", b + 1))
                     .collect::<Vec<_>>()
                     .join(",")
             );

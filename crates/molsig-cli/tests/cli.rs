@@ -103,7 +103,12 @@ fn train_predict_features_inspect_on_the_demo() {
                 .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "json"))
         })
         .count();
-    assert_eq!(first, 4);
+    // Four samples, and run.json: where the run's trajectories sit in the input list.
+    assert_eq!(first, 4 + 1);
+    let run_record: serde_json::Value =
+        serde_json::from_str(&text(&features.join("run.json"))).expect("run.json");
+    assert_eq!(run_record["inputs"], 1);
+    assert_eq!(run_record["trajectories"][0][0], 0);
     let json: serde_json::Value = serde_json::from_str(&text(&features.join(format!(
             "{}-0.json",
             demo()
@@ -161,4 +166,132 @@ fn train_predict_features_inspect_on_the_demo() {
         "{stderr}"
     );
     std::fs::remove_dir_all(&out).ok();
+}
+
+/// A job array's shards, merged, give exactly what one unsharded run writes: predictions byte for
+/// byte, features file for file. A missing shard, an overlap and a bad `--shard` are refused by
+/// name. The model is the shipped demo model, so no training is needed.
+#[test]
+#[allow(clippy::too_many_lines)] // one job array, its merges and its refusals
+fn sharded_runs_merge_into_the_unsharded_output() {
+    let out = std::env::temp_dir().join(format!("molsig-cli-shards-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).expect("scratch folder");
+    let model = demo().join("../friction.molsig");
+    let topology = demo().join("peptide.pdb");
+    let trajectories: Vec<String> = [
+        "low_friction_01",
+        "high_friction_01",
+        "low_friction_02",
+        "high_friction_02",
+        "low_friction_03",
+    ]
+    .iter()
+    .map(|n| demo().join(format!("{n}.xtc")).display().to_string())
+    .collect();
+    let path = |name: &str| out.join(name).display().to_string();
+    let run = |command: &str, output: &str, shard: Option<&str>| {
+        let mut args = vec![
+            command.to_owned(),
+            "--model-file".into(),
+            model.display().to_string(),
+            "--topology".into(),
+            topology.display().to_string(),
+            "--trajectories".into(),
+        ];
+        args.extend(trajectories.iter().cloned());
+        args.extend(["--out".into(), path(output)]);
+        if let Some(s) = shard {
+            args.extend(["--shard".into(), s.into()]);
+        }
+        molsig(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let ok = |o: Output| assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    ok(run("predict", "all.csv", None));
+    // Three shards, and two tasks more than there are trajectories (empty shards).
+    for i in 1..=7 {
+        ok(run(
+            "predict",
+            &format!("p{i}.csv"),
+            Some(&format!("{i}/7")),
+        ));
+    }
+    let all = text(&out.join("all.csv"));
+    assert_eq!(all.lines().count(), 1 + 5 * 4, "{all}");
+    assert!(
+        all.lines()
+            .next()
+            .is_some_and(|h| h.ends_with(",input_index,inputs,model"))
+    );
+    let shards: Vec<String> = [3, 1, 7, 2, 5, 4, 6]
+        .iter()
+        .map(|i| path(&format!("p{i}.csv")))
+        .collect();
+    let mut merge = vec!["merge", "--out"];
+    let merged = path("merged.csv");
+    merge.push(&merged);
+    merge.extend(shards.iter().map(String::as_str));
+    ok(molsig(&merge));
+    assert_eq!(text(&out.join("merged.csv")), all);
+
+    // Shard 3 of 7 missing: its trajectory (input index 2) is named; an overlap is refused.
+    let missing = molsig(&[
+        "merge",
+        "--out",
+        &path("bad.csv"),
+        &shards[1],
+        &shards[3],
+        &shards[4],
+        &shards[5],
+    ]);
+    assert!(!missing.status.success());
+    assert!(
+        String::from_utf8_lossy(&missing.stderr)
+            .contains("trajectories 2 of the input list are in none"),
+        "{}",
+        String::from_utf8_lossy(&missing.stderr)
+    );
+    let twice = molsig(&["merge", "--out", &path("bad.csv"), &shards[0], &shards[0]]);
+    assert!(
+        String::from_utf8_lossy(&twice.stderr).contains("is in two shards"),
+        "{}",
+        String::from_utf8_lossy(&twice.stderr)
+    );
+    let bad = run("predict", "x.csv", Some("0/3"));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("is not a shard: give I/N with 1 ≤ I ≤ N"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+
+    // Features: two shards merged hold the unsharded run's files, each the same.
+    ok(run("features", "features", None));
+    ok(run("features", "f1", Some("1/2")));
+    ok(run("features", "f2", Some("2/2")));
+    ok(molsig(&[
+        "merge",
+        "--out",
+        &path("f"),
+        &path("f2"),
+        &path("f1"),
+    ]));
+    let listing = |folder: &str| {
+        let mut names: Vec<String> = std::fs::read_dir(out.join(folder))
+            .expect(folder)
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(listing("f"), listing("features"));
+    assert_eq!(listing("f").len(), 5 * 4 + 2, "{:?}", listing("f"));
+    for name in listing("f") {
+        assert_eq!(
+            text(&out.join("f").join(&name)),
+            text(&out.join("features").join(&name)),
+            "{name}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&out);
 }

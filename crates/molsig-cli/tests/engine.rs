@@ -205,7 +205,10 @@ fn cli_and_session_agree_and_read_each_others_models() {
     let mut lines = table.lines();
     assert_eq!(
         lines.next(),
-        Some("trajectory,start_frame,label,predicted,confidence,p_high_friction,p_low_friction")
+        Some(
+            "trajectory,start_frame,label,predicted,confidence,p_high_friction,p_low_friction,\
+             input_index,inputs,model"
+        )
     );
     for line in lines {
         assert_eq!(line.split(',').nth(2), Some("low_friction"), "{line}");

@@ -286,7 +286,9 @@ fn input<'a>(
         &autodiff,
     );
     Ok(Input {
-        model: model.clone().fork(&autodiff),
+        // Frozen: no parameter gradients, and dropout off (burn keeps it on for any module on
+        // an autodiff device), so an attribution is a function of the sample alone.
+        model: model.clone().fork(&autodiff).freeze(),
         graph: molecule.graph.to_device(one_directional(config), &autodiff),
         x,
         coordinates: &s.coordinates,

@@ -447,6 +447,13 @@ fn train_predict_explain_and_reload() {
     for pair in e.times_ps.windows(2) {
         assert!((pair[1] - pair[0] - dt).abs() < 1e-3 * dt, "{pair:?}");
     }
+    // An explanation is a function of the sample alone: dropout stays off in the attribution's
+    // gradient pass, so asking twice gives the same attributions.
+    let again = pollster::block_on(explain(&model, &loaded.dataset, 3, 0, &device)).expect("again");
+    assert_eq!(
+        again.interpretation.attributions,
+        e.interpretation.attributions
+    );
     let third =
         pollster::block_on(explain(&model, &loaded.dataset, 3, 2, &device)).expect("sample 3");
     assert_eq!((third.sample, third.first_frame), (2, 100));
