@@ -194,6 +194,14 @@ async fn attribute(
     let x = x.require_grad();
     let logits = model.forward(x.clone(), graph)?.logits;
     let outputs = logits.dims()[1];
+    if let Score::Class(c) = score
+        && c >= outputs.max(2)
+    {
+        return Err(Error::Invalid(format!(
+            "no class {c}: the model has {}",
+            outputs.max(2)
+        )));
+    }
     let z = read_back::<f32, _>(logits.clone().detach()).await?;
     let score = match (score, outputs) {
         (Score::Predicted, 1) => {
@@ -246,9 +254,6 @@ pub async fn class_attributions(
     class: usize,
     device: &Device,
 ) -> Result<Vec<f32>> {
-    if class >= dataset.classes.len().max(2) {
-        return Err(Error::Invalid(format!("no class {class}")));
-    }
     let Input {
         model,
         graph,

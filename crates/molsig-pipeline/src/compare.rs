@@ -60,9 +60,19 @@ pub async fn compare(
     let mut sums: Vec<Sums> = (0..classes).map(|_| Sums::default()).collect();
     let mut points = 0;
     let mut beads = 0;
+    let names = &model.header.classes;
     for (t, trajectory) in dataset.trajectories.iter().enumerate() {
         let Some(label) = trajectory.label else {
             continue;
+        };
+        // The data's class indices are its own; the model's classes are matched by name.
+        let name = dataset.classes.get(label).map_or("", String::as_str);
+        let Some(label) = names.iter().position(|c| c == name) else {
+            return Err(Error::Input(format!(
+                "{} is labelled {name:?}, which is not one of the model's classes {names:?}: \
+                 compare the classes of the data the model was trained on",
+                trajectory.name
+            )));
         };
         sample_of(model, dataset, t, 0)?;
         sums[label].trajectories += 1;
@@ -95,7 +105,6 @@ pub async fn compare(
             }
         }
     }
-    let names = &model.header.classes;
     let summaries = sums
         .into_iter()
         .zip(names)

@@ -552,6 +552,32 @@ fn train_predict_explain_and_reload() {
         assert!((a - b).abs() <= 1e-3 * scale, "{a} vs {b}");
     }
 
+    // The data's classes are matched to the model's by name: the same data with its class list
+    // reversed gives the same summaries, and a class the model lacks is refused by name (the
+    // fuzzer found the index overflow this guards).
+    let mut reversed = loaded.dataset.clone();
+    reversed.classes.reverse();
+    for t in &mut reversed.trajectories {
+        t.label = t.label.map(|l| 1 - l);
+    }
+    let again = pollster::block_on(compare(&model, &reversed, &device)).expect("compares");
+    for (a, b) in again.classes.iter().zip(&comparison.classes) {
+        assert_eq!(
+            (&a.class, &a.couplings, &a.separation),
+            (&b.class, &b.couplings, &b.separation)
+        );
+    }
+    let mut unknown = loaded.dataset.clone();
+    unknown.classes.push("unknown".into());
+    unknown.trajectories[0].label = Some(2);
+    let error = pollster::block_on(compare(&model, &unknown, &device))
+        .expect_err("a class the model lacks")
+        .to_string();
+    assert!(
+        error.contains("is labelled \"unknown\", which is not one of the model's classes"),
+        "{error}"
+    );
+
     // Save, load, predict the same trajectories: the same probabilities, and the run's record.
     let bytes = pollster::block_on(model.save(&device)).expect("saves");
     let reloaded = TrainedModel::load(&bytes, &device).expect("loads");
