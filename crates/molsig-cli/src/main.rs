@@ -372,14 +372,13 @@ fn predict_command(args: &PredictArgs, features: bool) -> Result<()> {
     let options = DataOptions::of_model(&header.input, header.model.aligns_frames());
     let mut files = args.input.files()?;
     let inputs = files.trajectories.len();
-    let indices: Vec<usize> = (0..inputs)
-        .filter(|&k| args.shard.is_none_or(|s| s.keeps(k)))
-        .collect();
+    let in_shard = |k: usize| args.shard.is_none_or(|s| s.keeps(k));
+    let indices: Vec<usize> = (0..inputs).filter(|&k| in_shard(k)).collect();
     files.trajectories = files
         .trajectories
         .into_iter()
         .enumerate()
-        .filter(|(k, _)| indices.contains(k))
+        .filter(|&(k, _)| in_shard(k))
         .map(|(_, t)| t)
         .collect();
     let place = output::Place {
