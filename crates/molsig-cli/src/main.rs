@@ -1,6 +1,7 @@
 //! `molsig`: Deep Signature on the command line — molsig-pipeline, as the browser app runs it,
 //! for big runs and scripts. This file only parses arguments and writes files. `molsig --help` lists the commands.
 
+mod allocator;
 mod bench;
 mod inputs;
 mod output;
@@ -160,6 +161,7 @@ struct PredictArgs {
 }
 
 fn main() -> Result<()> {
+    allocator::keep_freed_memory();
     match Cli::parse().command {
         Command::Train(args) => train_command(&args),
         Command::Predict(args) => predict_command(&args, false),

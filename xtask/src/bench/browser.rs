@@ -5,7 +5,9 @@
 //!    `--enable-unsafe-webgpu`, clicks "Run benchmark" and prints the page's JSON, flattened;
 //! 3. the page measures signature throughput and one training epoch, each on burn's CPU backend
 //!    (flex, compiled to wasm) and on WebGPU, back to back in the same worker;
-//! 4. the table: seconds on each device and their ratio.
+//! 4. the same cases natively (`crates/molsig-wasm/examples/bench_native.rs`: flex on one pinned
+//!    CPU), for the wasm / native ratio;
+//! 5. the table: seconds on each device and their ratios.
 
 use std::fmt::Write as _;
 use std::net::TcpListener;
@@ -16,7 +18,7 @@ use anyhow::Result;
 use super::{
     field, grouped, json_line, load_average, machine, number, stdout_of, version, write_section,
 };
-use crate::cmd::{command, root};
+use crate::cmd::{command, root, run, target_dir};
 use crate::setup::lock_version;
 use crate::{serve, setup};
 
@@ -40,9 +42,68 @@ pub fn measure() -> Result<()> {
         )?,
         "bench.mjs",
     )?;
-    let section = section(&json, start.elapsed().as_secs_f64(), &load_before)?;
+    eprintln!("\n=== browser: the same cases natively (flex, one CPU)");
+    let native = native_seconds(&json)?;
+    let section = section(&json, &native, start.elapsed().as_secs_f64(), &load_before)?;
     eprintln!("\n{section}");
     write_section("browser", &section)
+}
+
+/// The native seconds of each case the page ran on the CPU, in the page's order: the same
+/// function (`molsig_wasm::bench`) at the sizes the page reported, pinned to one CPU as the
+/// page's single wasm thread.
+fn native_seconds(json: &str) -> Result<Vec<Option<f64>>> {
+    run(command("cargo").args([
+        "build",
+        "--release",
+        "-q",
+        "-p",
+        "molsig-wasm",
+        "--example",
+        "bench_native",
+    ]))?;
+    let program = target_dir().join("release/examples/bench_native");
+    let cpu = super::model::first_cpu().to_string();
+    let mut seconds = Vec::new();
+    let mut case = 0;
+    while field(json, &format!("cases.{case}.what")).is_ok() {
+        let count = |name: &str| -> Option<String> {
+            let x = number(json, &format!("cases.{case}.cpu.{name}")).ok()?;
+            Some(format!("{x:.0}"))
+        };
+        let signature = ["batch", "length", "channels", "depth", "repeats"]
+            .iter()
+            .map(|n| count(n))
+            .collect::<Option<Vec<_>>>();
+        let epoch = ["samples", "nodes", "frames", "beads"]
+            .iter()
+            .map(|n| count(n))
+            .collect::<Option<Vec<_>>>();
+        let args = match (signature, epoch) {
+            (Some(sizes), _) => Some([vec!["signature".to_owned()], sizes].concat()),
+            (None, Some(mut sizes)) => {
+                // The page reports its samples; the generator takes samples per class.
+                let samples: usize = sizes[0].parse()?;
+                sizes[0] = (samples / 2).to_string();
+                Some([vec!["epoch".to_owned()], sizes].concat())
+            }
+            (None, None) => None,
+        };
+        seconds.push(match args {
+            Some(args) => {
+                let out = stdout_of(
+                    command("taskset")
+                        .args(["-c", &cpu])
+                        .arg(&program)
+                        .args(&args),
+                )?;
+                Some(number(&json_line(&out, "bench_native")?, "seconds")?)
+            }
+            None => None,
+        });
+        case += 1;
+    }
+    Ok(seconds)
 }
 
 /// One device's measurement of one case.
@@ -116,10 +177,12 @@ fn ratio(r: f64) -> String {
     }
 }
 
-/// The results table: one row per case the page ran, in its order.
-fn table(json: &str) -> Result<String> {
+/// The results table: one row per case the page ran, in its order, with the native seconds of
+/// each (`native[case]`).
+fn table(json: &str, native: &[Option<f64>]) -> Result<String> {
     let mut s = String::from(
-        "| what | CPU (flex, wasm), s | WebGPU, s | CPU / WebGPU |\n|---|---:|---:|---:|\n",
+        "| what | CPU (flex, wasm), s | WebGPU, s | CPU / WebGPU | native CPU (flex, 1 thread), s | \
+         wasm / native time (training epoch: ≤ 2) |\n|---|---:|---:|---:|---:|---:|\n",
     );
     let mut case = 0;
     while let Ok(what) = field(json, &format!("cases.{case}.what")) {
@@ -129,7 +192,28 @@ fn table(json: &str) -> Result<String> {
             (Some(c), Some(g)) => ratio(c / g),
             _ => "—".to_owned(),
         };
-        writeln!(s, "| {what} | {} | {} | {ratio} |", cpu.cell(), gpu.cell())?;
+        let native_seconds = native.get(case).copied().flatten();
+        let native_cell = native_seconds.map_or_else(|| "—".to_owned(), significant);
+        let wasm_over_native = match (cpu.seconds(), native_seconds) {
+            (Some(w), Some(n)) => {
+                let r = w / n;
+                let verdict = if !what.starts_with("training epoch") {
+                    ""
+                } else if r <= 2.0 {
+                    " met"
+                } else {
+                    " **not met**"
+                };
+                format!("{}×{verdict}", significant(r))
+            }
+            _ => "—".to_owned(),
+        };
+        writeln!(
+            s,
+            "| {what} | {} | {} | {ratio} | {native_cell} | {wasm_over_native} |",
+            cpu.cell(),
+            gpu.cell()
+        )?;
         case += 1;
     }
     s.push('\n');
@@ -163,7 +247,7 @@ fn adapter_note(json: &str) -> Result<String> {
     }
 }
 
-fn section(json: &str, seconds: f64, load_before: &str) -> Result<String> {
+fn section(json: &str, native: &[Option<f64>], seconds: f64, load_before: &str) -> Result<String> {
     let date = field(json, "date")?;
     let mut s = String::from("## Browser: WebGPU and CPU (wasm)\n\n");
     write!(
@@ -177,7 +261,7 @@ fn section(json: &str, seconds: f64, load_before: &str) -> Result<String> {
         number(json, "totalSeconds")?,
     )?;
     s.push_str(&adapter_note(json)?);
-    s.push_str(&table(json)?);
+    s.push_str(&table(json, native)?);
     s.push_str(&notes(json, load_before)?);
     Ok(s)
 }
@@ -216,6 +300,10 @@ fn notes(json: &str, load_before: &str) -> Result<String> {
          second epoch{first_epochs}.\n\
          - CPU: burn's flex backend compiled to `wasm32-unknown-unknown` with simd128, as the app \
          uses it when there is no WebGPU; one thread (the wasm build has no threads).\n\
+         - Native: the same functions (`molsig_wasm::bench`) at the sizes the page reported, built \
+         for x86-64 (release; flex with its `simd` and `rayon` features) and run with \
+         `taskset -c` on one CPU, so flex's thread pool has one thread, as the page's worker. \
+         The wasm / native target (issue 17) is on the training epoch.\n\
          - `web/tests/bench.mjs` drives `/usr/bin/chromium` through playwright-core; open \
          `bench.html` on `cargo xtask serve` to run the same page in any browser.\n\n\
          **Machine.** {}; load average {load_before} when the run started.\n\n\
@@ -246,20 +334,27 @@ mod tests {
 
     #[test]
     fn table_has_a_row_per_case_with_ratios() {
-        let text = table(JSON).expect("table");
+        let text = table(JSON, &[Some(0.01), Some(1.0), None]).expect("table");
         assert!(
             text.contains(
-                "| signature, batch 64 | 0.0123 (5,203 paths/s) | 0.0410 (1,561 paths/s) | 0.300× (WebGPU 3.33× slower) |"
+                "| signature, batch 64 | 0.0123 (5,203 paths/s) | 0.0410 (1,561 paths/s) | 0.300× (WebGPU 3.33× slower) | 0.0100 | 1.23× |"
             ),
             "{text}"
         );
         assert!(
-            text.contains("| training epoch | 2.25 | — (no WebGPU) | — |"),
+            text.contains(
+                "| training epoch | 2.25 | — (no WebGPU) | — | 1.00 | 2.25× **not met** |"
+            ),
             "{text}"
         );
         assert!(
-            text.contains("| signature, huge | failed: out of memory / bad | 1.50 | — |"),
+            text.contains("| signature, huge | failed: out of memory / bad | 1.50 | — | — | — |"),
             "{text}"
+        );
+        let met = table(JSON, &[None, Some(1.5), None]).expect("table");
+        assert!(
+            met.contains("| training epoch | 2.25 | — (no WebGPU) | — | 1.50 | 1.50× met |"),
+            "{met}"
         );
         assert_eq!(text.lines().count(), 6, "{text}");
     }
