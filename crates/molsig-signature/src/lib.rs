@@ -25,6 +25,7 @@ mod augment;
 mod error;
 #[cfg(feature = "gpu")]
 pub mod gpu;
+mod lanes;
 mod logsig;
 mod lyndon;
 mod parallel;

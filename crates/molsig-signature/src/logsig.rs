@@ -8,9 +8,9 @@
 
 use crate::parallel::for_batch;
 use crate::paths::{check_gradient, expect_channels, zeroed};
-use crate::signature::{BackwardWork, backward_wide, signature_wide};
+use crate::signature::{BackwardWork, ForwardWork, backward_wide};
 use crate::simd::wide;
-use crate::tensor::{ExpScratch, Levels, dot};
+use crate::tensor::{Levels, dot};
 use crate::{BackwardMode, LyndonBasis, Paths, Result, Scalar, Signature};
 
 /// Log-signature of depth D in the Lyndon basis (iisignature's order and values).
@@ -75,17 +75,22 @@ impl LogSignature {
         self.check(paths)?;
         let mut out = zeroed(paths.batch(), self.len(), "log-signature")?;
         let levels = self.sig.levels();
-        for_batch(&mut out, self.len(), self.sig.threads(), |first, chunk| {
-            let mut work = LogWork::new(levels);
-            for (i, coords) in chunk.chunks_exact_mut(self.len()).enumerate() {
-                let path = paths.path(first + i);
-                if levels.depth <= 2 {
-                    levy_forward_wide(path, levels.d, coords);
-                } else {
-                    work.log_signature(levels, path);
-                    self.basis.project(&work.log, coords);
+        let len = self.len();
+        for_batch(&mut out, len, self.sig.threads(), |first, chunk| {
+            if levels.depth <= 2 {
+                for (i, coords) in chunk.chunks_exact_mut(len).enumerate() {
+                    levy_forward_wide(paths.path(first + i), levels.d, coords);
                 }
+                return;
             }
+            let mut work = LogWork::new(levels);
+            let mut forward = ForwardWork::new(levels);
+            let count = chunk.len() / len;
+            forward.each(levels, paths, first..first + count, |i, reversed| {
+                work.log_signature(levels, reversed);
+                self.basis
+                    .project(&work.log, &mut chunk[i * len..(i + 1) * len]);
+            });
         });
         Ok(out)
     }
@@ -101,10 +106,12 @@ impl LogSignature {
         let levels = self.sig.levels();
         for_batch(&mut out, n, self.sig.threads(), |first, chunk| {
             let mut work = LogWork::new(levels);
-            for (i, log) in chunk.chunks_exact_mut(n).enumerate() {
-                work.log_signature(levels, paths.path(first + i));
-                log.copy_from_slice(&work.log);
-            }
+            let mut forward = ForwardWork::new(levels);
+            let count = chunk.len() / n;
+            forward.each(levels, paths, first..first + count, |i, reversed| {
+                work.log_signature(levels, reversed);
+                chunk[i * n..(i + 1) * n].copy_from_slice(&work.log);
+            });
         });
         Ok(out)
     }
@@ -128,6 +135,7 @@ impl LogSignature {
         let levels = self.sig.levels();
         for_batch(&mut out, per_path, self.sig.threads(), |first, chunk| {
             let mut work = LogWork::new(levels);
+            let mut forward = ForwardWork::new(levels);
             let mut backward = BackwardWork::new(levels);
             let mut coords_grad = vec![T::ZERO; n];
             for (i, grad_path) in chunk.chunks_exact_mut(per_path).enumerate() {
@@ -137,7 +145,7 @@ impl LogSignature {
                     levy_backward_wide(path, levels.d, &grad[b * n..(b + 1) * n], grad_path);
                     continue;
                 }
-                work.log_signature(levels, path);
+                work.log_signature(levels, forward.one(levels, path));
                 coords_grad.copy_from_slice(&grad[b * n..(b + 1) * n]);
                 self.basis.project_backward(&mut coords_grad, &mut work.log);
                 work.log_backward(levels, backward.grad_mut());
@@ -150,10 +158,7 @@ impl LogSignature {
 
 /// Per-thread buffers: S, log S and the Horner terms R_n of the logarithm with their gradients.
 struct LogWork<T> {
-    scratch: ExpScratch<T>,
-    delta: Vec<T>,
-    /// S in signature layout, reversed then lexicographic.
-    state: Vec<T>,
+    /// S in signature layout.
     sig: Vec<T>,
     /// log S in signature layout (or its gradient during the backward pass).
     log: Vec<T>,
@@ -171,9 +176,6 @@ impl<T: Scalar> LogWork<T> {
     fn new(levels: &Levels) -> Self {
         let full = levels.sig_len() + 1;
         Self {
-            scratch: ExpScratch::new(levels),
-            delta: vec![T::ZERO; levels.d],
-            state: vec![T::ZERO; levels.sig_len()],
             sig: vec![T::ZERO; levels.sig_len()],
             log: vec![T::ZERO; levels.sig_len()],
             x: vec![T::ZERO; full],
@@ -184,16 +186,10 @@ impl<T: Scalar> LogWork<T> {
         }
     }
 
-    /// `self.log` ← log S(path); keeps S, X and the R_n for the backward pass.
-    fn log_signature(&mut self, levels: &Levels, path: &[T]) {
-        signature_wide(
-            levels,
-            path,
-            &mut self.state,
-            &mut self.delta,
-            &mut self.scratch,
-        );
-        levels.to_lexicographic(&self.state, &mut self.sig);
+    /// `self.log` ← log S, given S in reversed layout; keeps S, X and the R_n for the backward
+    /// pass.
+    fn log_signature(&mut self, levels: &Levels, reversed: &[T]) {
+        levels.to_lexicographic(reversed, &mut self.sig);
         let (full, depth) = (levels.sig_len() + 1, levels.depth);
         self.x[0] = T::ZERO;
         self.x[1..].copy_from_slice(&self.sig);

@@ -23,6 +23,7 @@ pub trait Scalar:
     + SubAssign
     + MulAssign
     + sealed::Sealed
+    + crate::lanes::LaneScalar
     + 'static
 {
     /// 0.

@@ -2,6 +2,7 @@
 
 use std::ops::RangeInclusive;
 
+use crate::lanes;
 use crate::parallel::{default_threads, for_batch};
 use crate::paths::{check_gradient, expect_channels, zeroed};
 use crate::simd::wide;
@@ -91,16 +92,13 @@ impl Signature {
     pub fn forward<T: Scalar>(&self, paths: &Paths<'_, T>) -> Result<Vec<T>> {
         self.check(paths)?;
         let mut out = zeroed(paths.batch(), self.len(), "signature")?;
-        let (levels, d) = (&self.levels, self.levels.d);
-        for_batch(&mut out, self.len(), self.threads, |first, chunk| {
-            let mut scratch = ExpScratch::new(levels);
-            let mut delta = vec![T::ZERO; d];
-            let mut state = vec![T::ZERO; levels.sig_len()];
-            for (i, sig) in chunk.chunks_exact_mut(levels.sig_len()).enumerate() {
-                let path = paths.path(first + i);
-                signature_wide(levels, path, &mut state, &mut delta, &mut scratch);
-                levels.to_lexicographic(&state, sig);
-            }
+        let (levels, len) = (&self.levels, self.len());
+        for_batch(&mut out, len, self.threads, |first, chunk| {
+            let mut work = ForwardWork::new(levels);
+            let count = chunk.len() / len;
+            work.each(levels, paths, first..first + count, |i, reversed| {
+                levels.to_lexicographic(reversed, &mut chunk[i * len..(i + 1) * len]);
+            });
         });
         Ok(out)
     }
@@ -259,6 +257,58 @@ pub(crate) fn signature_reversed<T: Scalar>(
     for t in 0..path.len() / d - 1 {
         increment(path, d, t, delta);
         mul_exp(levels, state, delta, scratch);
+    }
+}
+
+/// Per-thread buffers for forward signatures: a group of paths at a time when that is faster
+/// ([`lanes`]), otherwise one by one.
+pub(crate) struct ForwardWork<T> {
+    grouped: bool,
+    scratch: ExpScratch<T>,
+    delta: Vec<T>,
+    /// One signature, reversed layout.
+    state: Vec<T>,
+}
+
+impl<T: Scalar> ForwardWork<T> {
+    pub(crate) fn new(levels: &Levels) -> Self {
+        Self {
+            grouped: lanes::worth_it::<T>(levels),
+            scratch: ExpScratch::new(levels),
+            delta: vec![T::ZERO; levels.d],
+            state: vec![T::ZERO; levels.sig_len()],
+        }
+    }
+
+    /// The signature of one `[length, d]` path (reversed layout).
+    pub(crate) fn one(&mut self, levels: &Levels, path: &[T]) -> &[T] {
+        signature_wide(
+            levels,
+            path,
+            &mut self.state,
+            &mut self.delta,
+            &mut self.scratch,
+        );
+        &self.state
+    }
+
+    /// Calls `each(i, signature)` for the paths `range` of `paths`, i counting from 0, with the
+    /// signature in reversed layout.
+    pub(crate) fn each(
+        &mut self,
+        levels: &Levels,
+        paths: &Paths<'_, T>,
+        range: std::ops::Range<usize>,
+        mut each: impl FnMut(usize, &[T]),
+    ) {
+        if self.grouped {
+            let group: Vec<&[T]> = range.map(|b| paths.path(b)).collect();
+            lanes::signatures(levels, &group, each);
+        } else {
+            for (i, b) in range.enumerate() {
+                each(i, self.one(levels, paths.path(b)));
+            }
+        }
     }
 }
 
