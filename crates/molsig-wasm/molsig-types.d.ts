@@ -379,13 +379,21 @@ export type CrossValidation = {
  */
 folds: Array<Fold>, 
 /**
- * Test accuracy over the folds.
+ * Test accuracy per trajectory, over the folds: the headline number.
  */
-accuracy: Spread, 
+trajectoryAccuracy: Spread, 
 /**
- * Test balanced accuracy over the folds.
+ * Test balanced accuracy per trajectory, over the folds.
  */
-balancedAccuracy: Spread,
+trajectoryBalancedAccuracy: Spread, 
+/**
+ * Test accuracy per sample, over the folds.
+ */
+sampleAccuracy: Spread, 
+/**
+ * Test balanced accuracy per sample, over the folds.
+ */
+sampleBalancedAccuracy: Spread,
 };
 
 export type Fold = { 
@@ -398,9 +406,13 @@ test: Array<string>,
  */
 selectedEpoch: number, 
 /**
- * Test metrics over the held-out samples.
+ * Test metrics with one answer per held-out trajectory (its samples' mean probabilities).
  */
-metrics: Metrics,
+byTrajectory: Metrics, 
+/**
+ * Test metrics with one answer per held-out sample.
+ */
+bySample: Metrics,
 };
 
 export type Spread = { 
@@ -444,9 +456,14 @@ atoms: number,
  */
 selected_epoch: number, 
 /**
- * Held-out metrics at save time, if measured.
+ * Held-out metrics at save time, if measured: one answer per sample.
  */
 test_metrics: Metrics | null, 
+/**
+ * Held-out metrics with one answer per test trajectory, the mean of its samples' class
+ * probabilities (absent from files written before molsig recorded it).
+ */
+test_trajectory_metrics: Metrics | null, 
 /**
  * The training schedule used (format 2).
  */

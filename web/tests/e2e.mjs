@@ -132,7 +132,7 @@ for (const webgpu of [true, false]) {
       const status = await train(page);
       assert.equal(status.error, false, status.text);
       assert.match(status.text, new RegExp(`^Trained: ${chosen.epochs} epochs`));
-      assert.match(await text(page, '#metrics'), /Test accuracy\d+\.\d %/);
+      assert.match(await text(page, '#metrics'), /Test accuracy \(per trajectory\)\d+\.\d %.*Test accuracy \(per sample\)\d+\.\d %/);
       assert.equal(await page.$$eval('#confusion tbody tr', (r) => r.length), 2);
       const rows = await predictions(page);
       assert.equal(rows.length, 20);
@@ -600,6 +600,17 @@ await test('save a model, reload the page, load it, predict: the same prediction
     assert.match(low[1] ?? '', /^trajectory,set,label,predicted,confidence,samples,p_high_friction,p_low_friction$/);
     assert.equal(low.length, 5);
     for (const line of low.slice(2)) assert.equal(line.split(',')[2], 'low_friction', line);
+    // Per-sample answers are exported too; a trajectory's probabilities are its samples' mean.
+    const samples = (await downloadOf(page, '#export-sample-predictions', 'sample-predictions-low.csv')).toString().trim().split('\n');
+    assert.match(samples[1] ?? '', /^trajectory,set,start_frame,label,predicted,confidence,p_high_friction,p_low_friction$/);
+    const rowsOf = (name) => samples.slice(2).filter((l) => l.split(',')[0] === name);
+    for (const line of low.slice(2)) {
+      const [name, , , , , count, pHigh] = line.split(',');
+      const own = rowsOf(name);
+      assert.equal(own.length, Number(count), name);
+      const mean = own.reduce((a, l) => a + Number(l.split(',')[6]), 0) / own.length;
+      assert.ok(Math.abs(mean - Number(pHigh)) < 1e-5, `${name}: ${mean} vs ${pHigh}`);
+    }
     await page.reload();
     await page.waitForSelector('#backend[data-kind]', { timeout: 120_000 });
     // From here on the page needs no server: everything it does is local.
@@ -625,7 +636,7 @@ await test('save a model, reload the page, load it, predict: the same prediction
     await page.locator('#results').screenshot({ path: join(artifacts, 'predicted-cut.png') });
     // The loaded model brings the record of its run: the metrics export is the trained one's.
     const metrics = JSON.parse((await downloadOf(page, '#export-metrics', 'metrics-loaded.json')).toString());
-    assert.ok(metrics.test && metrics.test.count > 0, JSON.stringify(metrics.test));
+    assert.ok(metrics.test.perTrajectory.count > 0 && metrics.test.perSample.count > metrics.test.perTrajectory.count, JSON.stringify(metrics.test));
     assert.equal(metrics.history.length, quick.epochs);
     assert.equal(metrics.split.length, 20);
     assert.equal(metrics.settings.training.epochs, quick.epochs);

@@ -133,7 +133,8 @@ struct TrainArgs {
     /// Do not align frames, whatever the preset says.
     #[arg(long)]
     no_align: bool,
-    /// Output folder: model.molsig, metrics.json, history.csv, predictions.csv, split.json.
+    /// Output folder: model.molsig, metrics.json, history.csv, predictions.csv (test trajectories),
+    /// sample-predictions.csv, confusion.csv, sample-confusion.csv, split.json.
     #[arg(long, short, default_value = "molsig-run")]
     out: PathBuf,
     /// Where to compute.
@@ -158,6 +159,9 @@ struct PredictArgs {
     /// of a job array; `molsig merge` joins the shards' outputs.
     #[arg(long)]
     shard: Option<shard::Shard>,
+    /// One row per sample (window of frames) instead of one per trajectory.
+    #[arg(long)]
+    per_sample: bool,
 }
 
 fn main() -> Result<()> {
@@ -256,16 +260,22 @@ fn train_command(args: &TrainArgs) -> Result<()> {
         let (model, summary) = run_training(&loaded, &request, plan, &device)?;
         let bytes = pollster::block_on(model.save(&Device::flex()))?;
         output::write_run(&args.out, &prefix, plan, &bytes, &summary)?;
-        if let Some(m) = &summary.model.test_metrics {
-            eprintln!(
-                "held-out test: accuracy {:.3}, balanced accuracy {:.3}, F1 {:.3}, ROC-AUC {} ({} samples, epoch {} kept)",
-                m.accuracy,
-                m.balanced_accuracy,
-                m.f1,
-                m.roc_auc.map_or("n/a".into(), |a| format!("{a:.3}")),
-                m.count,
-                summary.model.selected_epoch
-            );
+        let held_out = [
+            ("trajectory", &summary.model.test_trajectory_metrics),
+            ("sample", &summary.model.test_metrics),
+        ];
+        for (unit, metrics) in held_out {
+            if let Some(m) = metrics {
+                eprintln!(
+                    "held-out test, one answer per {unit}: accuracy {:.3}, balanced accuracy {:.3}, F1 {:.3}, ROC-AUC {} ({} {unit}s, epoch {} kept)",
+                    m.accuracy,
+                    m.balanced_accuracy,
+                    m.f1,
+                    m.roc_auc.map_or("n/a".into(), |a| format!("{a:.3}")),
+                    m.count,
+                    summary.model.selected_epoch
+                );
+            }
         }
         headers.push(summary.model);
     }
@@ -277,10 +287,12 @@ fn train_command(args: &TrainArgs) -> Result<()> {
             &serde_json::to_string_pretty(&cv)?,
         )?;
         eprintln!(
-            "{}-fold test accuracy: {:.3} ± {:.3}",
+            "{}-fold test accuracy: {:.3} ± {:.3} per trajectory, {:.3} ± {:.3} per sample (mean ± sd over folds)",
             cv.folds.len(),
-            cv.accuracy.mean,
-            cv.accuracy.sd
+            cv.trajectory_accuracy.mean,
+            cv.trajectory_accuracy.sd,
+            cv.sample_accuracy.mean,
+            cv.sample_accuracy.sd
         );
     }
     eprintln!("wrote {}", args.out.display());
@@ -374,6 +386,11 @@ fn predict_command(args: &PredictArgs, features: bool) -> Result<()> {
     let options = DataOptions::of_model(&header.input, header.model.aligns_frames());
     let mut files = args.input.files()?;
     let inputs = files.trajectories.len();
+    let rows = if args.per_sample {
+        output::Rows::PerSample
+    } else {
+        output::Rows::PerTrajectory
+    };
     let in_shard = |k: usize| args.shard.is_none_or(|s| s.keeps(k));
     let indices: Vec<usize> = (0..inputs).filter(|&k| in_shard(k)).collect();
     files.trajectories = files
@@ -400,7 +417,7 @@ fn predict_command(args: &PredictArgs, features: bool) -> Result<()> {
             trajectories: Vec::new(),
             samples: Vec::new(),
         };
-        return output::write_predictions(&args.out, &none, None, &place);
+        return output::write_predictions(&args.out, &none, None, &place, rows);
     }
     let (molecules, plan) = plan(&mut files, &options, prediction_batch(header), None)?;
     let classes = Classes::OfModel(header.classes.clone());
@@ -410,10 +427,16 @@ fn predict_command(args: &PredictArgs, features: bool) -> Result<()> {
         return output::write_features(&args.out, &model, &loaded.dataset, &place, &device);
     }
     let predictions = pollster::block_on(predict(&model, &loaded, &device, |_| Part::New))?;
-    output::write_predictions(&args.out, &predictions, None, &place)?;
+    output::write_predictions(&args.out, &predictions, None, &place, rows)?;
     eprintln!(
-        "wrote {} predictions to {}",
-        predictions.samples.len(),
+        "wrote {} to {}",
+        match rows {
+            output::Rows::PerTrajectory => format!(
+                "{} trajectory predictions (each the mean over its samples)",
+                predictions.trajectories.len()
+            ),
+            output::Rows::PerSample => format!("{} sample predictions", predictions.samples.len()),
+        },
         args.out.display()
     );
     Ok(())

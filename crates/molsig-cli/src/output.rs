@@ -9,7 +9,7 @@ use molsig_model::checkpoint::Part;
 use molsig_model::data::Dataset;
 use molsig_model::split::SplitPlan;
 use molsig_model::train::EpochReport;
-use molsig_pipeline::predict::{Predictions, SamplePrediction};
+use molsig_pipeline::predict::Predictions;
 use molsig_pipeline::train::{TrainSummary, TrainedModel};
 
 use crate::shard::{RUN_RECORD, RunRecord};
@@ -20,7 +20,8 @@ pub fn write(path: &Path, text: &str) -> Result<()> {
 
 /// Everything one training run writes into `folder`, each name after `prefix` (`fold2-` with
 /// `--folds`): the model file, `history.csv`, `split.json`, `metrics.json`, and with a test set
-/// `predictions.csv` (its samples) and `confusion.csv`.
+/// `predictions.csv` and `confusion.csv` (one answer per test trajectory), and
+/// `sample-predictions.csv` and `sample-confusion.csv` (one per test sample).
 pub fn write_run(
     folder: &Path,
     prefix: &str,
@@ -42,7 +43,10 @@ pub fn write_run(
         "train": header.training,
         "selected_epoch": header.selected_epoch,
         "stopped_early": header.stopped_early,
-        "test": header.test_metrics,
+        "test": {
+            "per_trajectory": header.test_trajectory_metrics,
+            "per_sample": header.test_metrics,
+        },
         "last_epoch": header.history.last(),
     });
     write(
@@ -56,15 +60,27 @@ pub fn write_run(
             inputs: count,
             model: model_hash(model)?,
         };
-        write_predictions(
-            &name("predictions.csv"),
-            &summary.predictions,
-            Some(Part::Test),
-            &place,
-        )?;
+        for (file, rows) in [
+            ("predictions.csv", Rows::PerTrajectory),
+            ("sample-predictions.csv", Rows::PerSample),
+        ] {
+            write_predictions(
+                &name(file),
+                &summary.predictions,
+                Some(Part::Test),
+                &place,
+                rows,
+            )?;
+        }
+    }
+    if let Some(m) = &header.test_trajectory_metrics {
+        write(&name("confusion.csv"), &m.confusion_csv(&header.classes))?;
     }
     if let Some(m) = &header.test_metrics {
-        write(&name("confusion.csv"), &m.confusion_csv(&header.classes))?;
+        write(
+            &name("sample-confusion.csv"),
+            &m.confusion_csv(&header.classes),
+        )?;
     }
     Ok(())
 }
@@ -124,65 +140,99 @@ pub fn model_hash(bytes: &[u8]) -> Result<String> {
     Ok(molsig_pipeline::dataset::hash(&mut std::io::Cursor::new(bytes), "model")?.xxh3)
 }
 
-/// Per-sample predictions as CSV (or JSON when the path ends in `.json`), with the model's
-/// class names and each row's [`Place`]; only the trajectories in `part` when given.
+/// What one row of a predictions file stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rows {
+    /// A trajectory: the mean of its samples' class probabilities (the default answer).
+    PerTrajectory,
+    /// A sample: one window of frames.
+    PerSample,
+}
+
+/// Predictions of the trajectories in `part` (all when `None`) as CSV, or JSON when `path` ends
+/// in `.json`, one row per trajectory or per sample; every row ends with its trajectory's
+/// [`Place`].
 pub fn write_predictions(
     path: &Path,
     predictions: &Predictions,
     part: Option<Part>,
     place: &Place,
+    rows: Rows,
 ) -> Result<()> {
-    let rows: Vec<&SamplePrediction> = predictions
-        .samples
+    let in_part = |t: usize| {
+        part.is_none_or(|p| predictions.trajectories.get(t).is_some_and(|t| t.part == p))
+    };
+    let json = path.extension().is_some_and(|e| e == "json");
+    let probabilities = predictions
+        .classes
         .iter()
-        .filter(|s| {
-            part.is_none_or(|p| {
-                predictions
-                    .trajectories
-                    .get(s.trajectory)
-                    .is_some_and(|t| t.part == p)
-            })
-        })
-        .collect();
-    if path.extension().is_some_and(|e| e == "json") {
-        let rows = rows
-            .iter()
-            .map(|r| {
-                let mut value = serde_json::to_value(r)?;
-                value["inputIndex"] = place.indices.get(r.trajectory).copied().into();
+        .map(|c| format!("p_{c}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let place_columns = crate::shard::PLACE_COLUMNS.join(",");
+    let joined = |p: &[f32]| p.iter().map(f32::to_string).collect::<Vec<_>>().join(",");
+    // (trajectory index, JSON value, CSV row without the place columns)
+    let mut out: Vec<(usize, serde_json::Value, String)> = Vec::new();
+    let header = match rows {
+        Rows::PerTrajectory => {
+            for r in predictions
+                .trajectories
+                .iter()
+                .filter(|r| in_part(r.trajectory))
+            {
+                out.push((
+                    r.trajectory,
+                    serde_json::to_value(r)?,
+                    format!(
+                        "{},{},{},{},{},{}",
+                        r.name,
+                        r.label.as_deref().unwrap_or(""),
+                        r.predicted,
+                        r.confidence,
+                        r.samples,
+                        joined(&r.probabilities)
+                    ),
+                ));
+            }
+            format!("trajectory,label,predicted,confidence,samples,{probabilities},{place_columns}")
+        }
+        Rows::PerSample => {
+            for r in predictions.samples.iter().filter(|r| in_part(r.trajectory)) {
+                out.push((
+                    r.trajectory,
+                    serde_json::to_value(r)?,
+                    format!(
+                        "{},{},{},{},{},{}",
+                        r.name,
+                        r.start_frame,
+                        r.label.as_deref().unwrap_or(""),
+                        r.predicted,
+                        r.confidence,
+                        joined(&r.probabilities)
+                    ),
+                ));
+            }
+            format!(
+                "trajectory,start_frame,label,predicted,confidence,{probabilities},{place_columns}"
+            )
+        }
+    };
+    if json {
+        let values: Vec<serde_json::Value> = out
+            .into_iter()
+            .map(|(t, mut value, _)| {
+                value["inputIndex"] = place.indices.get(t).copied().into();
                 value["inputs"] = place.inputs.into();
                 value["model"] = place.model.clone().into();
-                Ok(value)
+                value
             })
-            .collect::<Result<Vec<_>>>()?;
-        return write(path, &serde_json::to_string_pretty(&rows)?);
+            .collect();
+        return write(path, &serde_json::to_string_pretty(&values)?);
     }
-    let mut s = format!(
-        "trajectory,start_frame,label,predicted,confidence,{},{}\n",
-        predictions
-            .classes
-            .iter()
-            .map(|c| format!("p_{c}"))
-            .collect::<Vec<_>>()
-            .join(","),
-        crate::shard::PLACE_COLUMNS.join(",")
-    );
-    for r in rows {
-        let _ = writeln!(
-            s,
-            "{},{},{},{},{},{},{}",
-            r.name,
-            r.start_frame,
-            r.label.as_deref().unwrap_or(""),
-            r.predicted,
-            r.confidence,
-            r.probabilities
-                .iter()
-                .map(f32::to_string)
-                .collect::<Vec<_>>()
-                .join(","),
-            place.columns(r.trajectory)
-        );
+    let mut s = header;
+    s.push('\n');
+    for (t, _, row) in out {
+        let _ = writeln!(s, "{row},{}", place.columns(t));
     }
     write(path, &s)
 }

@@ -110,6 +110,7 @@ fn merge_predictions(parts: &[PathBuf], out: &Path) -> Result<()> {
             Some(_) => {}
             None => header = Some(head.to_owned()),
         }
+        let per_sample = head.starts_with("trajectory,start_frame,");
         for (n, line) in lines.enumerate() {
             let fields: Vec<&str> = line.rsplitn(4, ',').collect();
             let [model, inputs, index, rest] = fields[..] else {
@@ -126,12 +127,16 @@ fn merge_predictions(parts: &[PathBuf], out: &Path) -> Result<()> {
             };
             let index = number(index, "input_index")?;
             seen.record(part, index, number(inputs, "inputs")?, model)?;
-            let start_frame = rest
-                .split(',')
-                .nth(1)
-                .map(|v| number(v, "start_frame"))
-                .transpose()?
-                .unwrap_or(0);
+            // Per-sample files have a row per window, told apart by its first frame.
+            let start_frame = if per_sample {
+                rest.split(',')
+                    .nth(1)
+                    .map(|v| number(v, "start_frame"))
+                    .transpose()?
+                    .unwrap_or(0)
+            } else {
+                0
+            };
             if rows.insert((index, start_frame), line.to_owned()).is_some() {
                 bail!(
                     "{} line {}: trajectory {index} (from frame {start_frame}) is in two shards",

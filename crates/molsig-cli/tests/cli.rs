@@ -42,20 +42,46 @@ fn train_predict_features_inspect_on_the_demo() {
     ]);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "{stderr}");
-    assert!(stderr.contains("held-out test: accuracy"), "{stderr}");
+    assert!(
+        stderr.contains("held-out test, one answer per trajectory: accuracy")
+            && stderr.contains("held-out test, one answer per sample: accuracy"),
+        "{stderr}"
+    );
     for f in [
         "model.molsig",
         "metrics.json",
         "history.csv",
         "predictions.csv",
+        "sample-predictions.csv",
         "confusion.csv",
+        "sample-confusion.csv",
         "split.json",
     ] {
         assert!(out.join(f).exists(), "{f} missing");
     }
     assert_eq!(text(&out.join("history.csv")).lines().count(), 3);
     // 4 of 20 trajectories held out, 4 samples each.
-    assert_eq!(text(&out.join("predictions.csv")).lines().count(), 17);
+    assert_eq!(text(&out.join("predictions.csv")).lines().count(), 1 + 4);
+    assert_eq!(
+        text(&out.join("sample-predictions.csv")).lines().count(),
+        1 + 16
+    );
+    let metrics: serde_json::Value =
+        serde_json::from_str(&text(&out.join("metrics.json"))).expect("metrics.json");
+    assert_eq!(metrics["test"]["per_trajectory"]["count"], 4);
+    assert_eq!(metrics["test"]["per_sample"]["count"], 16);
+    // The trajectory confusion matrix counts the four held-out trajectories.
+    let confusion = text(&out.join("confusion.csv"));
+    let counted: usize = confusion
+        .lines()
+        .skip(1)
+        .flat_map(|l| {
+            l.split(',')
+                .skip(1)
+                .map(|v| v.parse::<usize>().expect("count"))
+        })
+        .sum();
+    assert_eq!(counted, 4, "{confusion}");
 
     let model = out.join("model.molsig");
     let pred = out.join("all.csv");
@@ -74,10 +100,47 @@ fn train_predict_features_inspect_on_the_demo() {
         String::from_utf8_lossy(&run.stderr)
     );
     let table = text(&pred);
-    assert_eq!(table.lines().count(), 81);
+    assert_eq!(table.lines().count(), 1 + 20);
     assert!(table.starts_with(
+        "trajectory,label,predicted,confidence,samples,p_high_friction,p_low_friction,input_index"
+    ));
+    let samples = out.join("all-samples.csv");
+    let run = molsig(&[
+        "predict",
+        "--model-file",
+        model.to_str().expect("utf-8"),
+        "--manifest",
+        m,
+        "--out",
+        samples.to_str().expect("utf-8"),
+        "--per-sample",
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let sample_table = text(&samples);
+    assert_eq!(sample_table.lines().count(), 1 + 80);
+    assert!(sample_table.starts_with(
         "trajectory,start_frame,label,predicted,confidence,p_high_friction,p_low_friction"
     ));
+    // A trajectory's row is the mean of its four samples' rows.
+    let column = |table: &str, row: usize, col: usize| -> f64 {
+        table
+            .lines()
+            .nth(row)
+            .and_then(|l| l.split(',').nth(col))
+            .expect("cell")
+            .parse()
+            .expect("number")
+    };
+    let mean: f64 = (1..=4).map(|r| column(&sample_table, r, 5)).sum::<f64>() / 4.0;
+    assert!(
+        (column(&table, 1, 5) - mean).abs() < 1e-6,
+        "{} vs {mean}",
+        column(&table, 1, 5)
+    );
 
     let features = out.join("features");
     let run = molsig(&[
@@ -190,7 +253,7 @@ fn sharded_runs_merge_into_the_unsharded_output() {
     .map(|n| demo().join(format!("{n}.xtc")).display().to_string())
     .collect();
     let path = |name: &str| out.join(name).display().to_string();
-    let run = |command: &str, output: &str, shard: Option<&str>| {
+    let run = |command: &str, output: &str, shard: Option<&str>, per_sample: bool| {
         let mut args = vec![
             command.to_owned(),
             "--model-file".into(),
@@ -204,21 +267,25 @@ fn sharded_runs_merge_into_the_unsharded_output() {
         if let Some(s) = shard {
             args.extend(["--shard".into(), s.into()]);
         }
+        if per_sample {
+            args.push("--per-sample".into());
+        }
         molsig(&args.iter().map(String::as_str).collect::<Vec<_>>())
     };
     let ok = |o: Output| assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
-    ok(run("predict", "all.csv", None));
+    ok(run("predict", "all.csv", None, false));
     // Three shards, and two tasks more than there are trajectories (empty shards).
     for i in 1..=7 {
         ok(run(
             "predict",
             &format!("p{i}.csv"),
             Some(&format!("{i}/7")),
+            false,
         ));
     }
     let all = text(&out.join("all.csv"));
-    assert_eq!(all.lines().count(), 1 + 5 * 4, "{all}");
+    assert_eq!(all.lines().count(), 1 + 5, "{all}");
     assert!(
         all.lines()
             .next()
@@ -258,17 +325,32 @@ fn sharded_runs_merge_into_the_unsharded_output() {
         "{}",
         String::from_utf8_lossy(&twice.stderr)
     );
-    let bad = run("predict", "x.csv", Some("0/3"));
+    let bad = run("predict", "x.csv", Some("0/3"), false);
     assert!(
         String::from_utf8_lossy(&bad.stderr).contains("is not a shard: give I/N with 1 ≤ I ≤ N"),
         "{}",
         String::from_utf8_lossy(&bad.stderr)
     );
 
+    // Per-sample rows merge the same way, a row per window in input order.
+    ok(run("predict", "samples.csv", None, true));
+    ok(run("predict", "s1.csv", Some("1/2"), true));
+    ok(run("predict", "s2.csv", Some("2/2"), true));
+    ok(molsig(&[
+        "merge",
+        "--out",
+        &path("s.csv"),
+        &path("s2.csv"),
+        &path("s1.csv"),
+    ]));
+    let samples = text(&out.join("samples.csv"));
+    assert_eq!(samples.lines().count(), 1 + 5 * 4, "{samples}");
+    assert_eq!(text(&out.join("s.csv")), samples);
+
     // Features: two shards merged hold the unsharded run's files, each the same.
-    ok(run("features", "features", None));
-    ok(run("features", "f1", Some("1/2")));
-    ok(run("features", "f2", Some("2/2")));
+    ok(run("features", "features", None, false));
+    ok(run("features", "f1", Some("1/2"), false));
+    ok(run("features", "f2", Some("2/2"), false));
     ok(molsig(&[
         "merge",
         "--out",

@@ -155,6 +155,25 @@ fn assert_same(cli: &[serde_json::Value], session: &Predictions) {
     }
 }
 
+/// `molsig predict`'s default rows, one per trajectory, equal the session's trajectory answers:
+/// the mean of the samples' probabilities to 1e-6, the class, the sample count.
+fn assert_same_trajectories(cli: &[serde_json::Value], session: &Predictions) {
+    assert_eq!(cli.len(), session.trajectories.len());
+    for (row, t) in cli.iter().zip(&session.trajectories) {
+        assert_eq!(row["name"], t.name.as_str());
+        assert_eq!(row["predicted"], t.predicted.as_str());
+        assert_eq!(row["samples"], t.samples);
+        for (c, p) in t.probabilities.iter().enumerate() {
+            let got = row["probabilities"][c].as_f64().expect("number");
+            assert!(
+                (got - f64::from(*p)).abs() <= 1e-6,
+                "{}: {got} vs {p}",
+                t.name
+            );
+        }
+    }
+}
+
 #[test]
 #[allow(clippy::too_many_lines)] // one story: each side trains, the other loads and predicts
 fn cli_and_session_agree_and_read_each_others_models() {
@@ -191,8 +210,19 @@ fn cli_and_session_agree_and_read_each_others_models() {
             &low_only,
             "--out",
             &out.display().to_string(),
+            "--per-sample",
         ]);
     }
+    let by_trajectory = dir.join("low-trajectories.json");
+    molsig(&[
+        "predict",
+        "--model-file",
+        &cli_model.display().to_string(),
+        "--manifest",
+        &low_only,
+        "--out",
+        &by_trajectory.display().to_string(),
+    ]);
 
     // The one-class manifest is labelled with its own class in both outputs.
     let rows = cli_samples(&json);
@@ -228,6 +258,7 @@ fn cli_and_session_agree_and_read_each_others_models() {
         assert_eq!((t.part, t.seen_in_training), (Part::New, None));
     }
     assert_same(&rows, &predictions);
+    assert_same_trajectories(&cli_samples(&by_trajectory), &predictions);
 
     // The CLI loads the session's model and predicts the same as the session.
     let options = DataOptions {
@@ -268,6 +299,7 @@ fn cli_and_session_agree_and_read_each_others_models() {
         &low_only,
         "--out",
         &from_page.display().to_string(),
+        "--per-sample",
     ]);
     let again = pollster::block_on(page.predict(files(&LOW_ONLY))).expect("predicts");
     assert_same(&cli_samples(&from_page), &again);

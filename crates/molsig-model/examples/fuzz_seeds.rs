@@ -91,6 +91,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             atoms: 4,
             selected_epoch: 1,
             test_metrics: None,
+            test_trajectory_metrics: None,
             training: None,
             history: Vec::new(),
             stopped_early: false,

@@ -46,8 +46,12 @@ pub struct CheckpointHeader {
     pub atoms: usize,
     /// The epoch whose parameters were saved.
     pub selected_epoch: usize,
-    /// Held-out metrics at save time, if measured.
+    /// Held-out metrics at save time, if measured: one answer per sample.
     pub test_metrics: Option<Metrics>,
+    /// Held-out metrics with one answer per test trajectory, the mean of its samples' class
+    /// probabilities (absent from files written before molsig recorded it).
+    #[serde(default)]
+    pub test_trajectory_metrics: Option<Metrics>,
     /// The training schedule used (format 2).
     #[serde(default)]
     pub training: Option<TrainConfig>,

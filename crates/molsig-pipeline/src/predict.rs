@@ -4,7 +4,7 @@
 
 use burn::tensor::Device;
 use molsig_model::checkpoint::{CheckpointHeader, Part};
-use molsig_model::metrics::argmax;
+use molsig_model::metrics::{Metrics, argmax};
 use serde::Serialize;
 
 use crate::Result;
@@ -85,6 +85,37 @@ pub struct Predictions {
     pub samples: Vec<SamplePrediction>,
 }
 
+impl Predictions {
+    /// Metrics with one answer per trajectory (its mean class probabilities) over the
+    /// trajectories in `part` whose label is one of the model's classes; `None` when there are
+    /// none.
+    ///
+    /// # Errors
+    /// A NaN probability.
+    pub fn trajectory_metrics(&self, part: Part) -> Result<Option<Metrics>> {
+        let mut probabilities = Vec::new();
+        let mut labels = Vec::new();
+        for t in self.trajectories.iter().filter(|t| t.part == part) {
+            let Some(label) = t.label.as_ref() else {
+                continue;
+            };
+            let Some(class) = self.classes.iter().position(|c| c == label) else {
+                continue;
+            };
+            labels.push(class);
+            probabilities.extend_from_slice(&t.probabilities);
+        }
+        if labels.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Metrics::from_probabilities(
+            &probabilities,
+            self.classes.len(),
+            &labels,
+        )?))
+    }
+}
+
 /// Predicts every sample of `loaded` (read with the model's options, frames aligned if it
 /// aligns) and aggregates per trajectory; `part` names each trajectory's part of the split.
 ///
@@ -160,4 +191,58 @@ pub async fn predict(
         trajectories,
         samples,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trajectory(part: Part, label: Option<&str>, p_b: f32) -> TrajectoryPrediction {
+        let probabilities = vec![1.0 - p_b, p_b];
+        let best = argmax(&probabilities);
+        TrajectoryPrediction {
+            trajectory: 0,
+            name: String::new(),
+            part,
+            label: label.map(Into::into),
+            label_known: label.is_some_and(|l| l == "a" || l == "b"),
+            seen_in_training: None,
+            predicted: ["a", "b"][best].into(),
+            confidence: probabilities[best],
+            probabilities,
+            samples: 4,
+            warning: None,
+        }
+    }
+
+    /// Only the asked part's trajectories with a known label count, one answer each.
+    #[test]
+    fn trajectory_metrics_count_each_labelled_trajectory_of_the_part_once() {
+        let predictions = Predictions {
+            classes: vec!["a".into(), "b".into()],
+            trajectories: vec![
+                trajectory(Part::Test, Some("a"), 0.2),
+                trajectory(Part::Test, Some("a"), 0.7),
+                trajectory(Part::Test, Some("b"), 0.9),
+                trajectory(Part::Test, Some("unknown"), 0.9),
+                trajectory(Part::Test, None, 0.9),
+                trajectory(Part::Train, Some("b"), 0.1),
+            ],
+            samples: Vec::new(),
+        };
+        let m = predictions
+            .trajectory_metrics(Part::Test)
+            .expect("metrics")
+            .expect("labelled test trajectories");
+        assert_eq!(m.count, 3);
+        assert_eq!(m.confusion, [[1, 1], [0, 1]]);
+        assert!((m.accuracy - 2.0 / 3.0).abs() < 1e-12);
+        assert!((m.balanced_accuracy - 0.75).abs() < 1e-12);
+        assert_eq!(
+            predictions
+                .trajectory_metrics(Part::Validation)
+                .expect("metrics"),
+            None
+        );
+    }
 }

@@ -285,16 +285,18 @@ pub async fn train(
         atoms: dataset.molecules.first().map_or(0, Molecule::len),
         selected_epoch: trained.selected_epoch,
         test_metrics,
+        test_trajectory_metrics: None,
         training: Some(settings),
         history: trained.history,
         stopped_early: trained.stopped_early,
         split: record,
     };
-    let model = TrainedModel {
+    let mut model = TrainedModel {
         model: trained.model,
         header,
     };
     let predictions = predict(&model, loaded, device, |t| part_of(plan, t)).await?;
+    model.header.test_trajectory_metrics = predictions.trajectory_metrics(Part::Test)?;
     let summary = TrainSummary {
         model: model.header.clone(),
         predictions,
@@ -348,20 +350,26 @@ pub struct Fold {
     pub test: Vec<String>,
     /// The epoch whose weights the fold's model kept.
     pub selected_epoch: usize,
-    /// Test metrics over the held-out samples.
-    pub metrics: Metrics,
+    /// Test metrics with one answer per held-out trajectory (its samples' mean probabilities).
+    pub by_trajectory: Metrics,
+    /// Test metrics with one answer per held-out sample.
+    pub by_sample: Metrics,
 }
 
-/// Every fold of a cross-validation, with the spread of its test accuracies.
+/// Every fold of a cross-validation, with the spread of its test metrics over the folds.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CrossValidation {
     /// One entry per fold, in order.
     pub folds: Vec<Fold>,
-    /// Test accuracy over the folds.
-    pub accuracy: Spread,
-    /// Test balanced accuracy over the folds.
-    pub balanced_accuracy: Spread,
+    /// Test accuracy per trajectory, over the folds: the headline number.
+    pub trajectory_accuracy: Spread,
+    /// Test balanced accuracy per trajectory, over the folds.
+    pub trajectory_balanced_accuracy: Spread,
+    /// Test accuracy per sample, over the folds.
+    pub sample_accuracy: Spread,
+    /// Test balanced accuracy per sample, over the folds.
+    pub sample_balanced_accuracy: Spread,
 }
 
 impl CrossValidation {
@@ -375,24 +383,25 @@ impl CrossValidation {
             .iter()
             .enumerate()
             .map(|(k, (plan, header))| {
-                let metrics = header.test_metrics.clone().ok_or_else(|| {
-                    Error::Input(format!("fold {} has no test trajectories", k + 1))
-                })?;
+                let missing = || Error::Input(format!("fold {} has no test trajectories", k + 1));
                 Ok(Fold {
                     test: plan.test.iter().map(|&t| names[t].name.clone()).collect(),
                     selected_epoch: header.selected_epoch,
-                    metrics,
+                    by_trajectory: header.test_trajectory_metrics.clone().ok_or_else(missing)?,
+                    by_sample: header.test_metrics.clone().ok_or_else(missing)?,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        let spread = |f: fn(&Metrics) -> f64| {
-            Spread::of(&folds.iter().map(|x| f(&x.metrics)).collect::<Vec<_>>()).ok_or(
-                Error::Input("cross-validation needs at least one fold".into()),
-            )
+        let spread = |f: &dyn Fn(&Fold) -> f64| {
+            Spread::of(&folds.iter().map(f).collect::<Vec<_>>()).ok_or(Error::Input(
+                "cross-validation needs at least one fold".into(),
+            ))
         };
         Ok(Self {
-            accuracy: spread(|m| m.accuracy)?,
-            balanced_accuracy: spread(|m| m.balanced_accuracy)?,
+            trajectory_accuracy: spread(&|f| f.by_trajectory.accuracy)?,
+            trajectory_balanced_accuracy: spread(&|f| f.by_trajectory.balanced_accuracy)?,
+            sample_accuracy: spread(&|f| f.by_sample.accuracy)?,
+            sample_balanced_accuracy: spread(&|f| f.by_sample.balanced_accuracy)?,
             folds,
         })
     }

@@ -208,6 +208,7 @@ async fn train_predict_reload(name: &str, backend: &Backend) {
         atoms: dataset.molecules[0].len(),
         selected_epoch: trained.selected_epoch,
         test_metrics: None,
+        test_trajectory_metrics: None,
         training: Some(settings.clone()),
         history: trained.history.clone(),
         stopped_early: trained.stopped_early,

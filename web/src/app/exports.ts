@@ -3,7 +3,7 @@
 // Everything is built in the page from results it already holds and offered as a download.
 import { version, type Explanation } from 'molsig';
 import { $, download, el, say } from './dom';
-import { assignmentsCsv, predictionsCsv } from './results';
+import { assignmentsCsv, predictionsCsv, samplePredictionsCsv } from './results';
 import { modelStatus, panel, state } from './state';
 
 const text = (s: string, type: string) => new Blob([s], { type });
@@ -12,13 +12,17 @@ function exportPredictions(): void {
   download(text(predictionsCsv(state.predictions, state.classes), 'text/csv'), 'predictions.csv');
 }
 
+function exportSamplePredictions(): void {
+  download(text(samplePredictionsCsv(state.samples, state.predictions, state.classes), 'text/csv'), 'sample-predictions.csv');
+}
+
 /** The current model's record: held-out metrics, history, the settings it was trained with and
  * its split — from the model itself, so a loaded model exports what its run measured. */
 function exportMetrics(): void {
   const m = state.model;
   if (!m) { say(modelStatus, 'Train or load a model first.', true); return; }
   const record = {
-    test: m.test_metrics, selectedEpoch: m.selected_epoch, stoppedEarly: m.stopped_early, history: m.history,
+    test: { perTrajectory: m.test_trajectory_metrics, perSample: m.test_metrics }, selectedEpoch: m.selected_epoch, stoppedEarly: m.stopped_early, history: m.history,
     settings: { input: m.input, model: m.model, training: m.training }, classes: m.classes,
     classOrder: 'confusion rows (true class) and columns (predicted class), and every list of probabilities, follow `classes`',
     split: m.split,
@@ -136,6 +140,7 @@ function exportViewer(): void {
 /** Connects each export button to its export. */
 export function listenToExports(): void {
   $<HTMLButtonElement>('export-predictions').addEventListener('click', exportPredictions);
+  $<HTMLButtonElement>('export-sample-predictions').addEventListener('click', exportSamplePredictions);
   $<HTMLButtonElement>('export-metrics').addEventListener('click', exportMetrics);
   $<HTMLButtonElement>('export-assignments').addEventListener('click', exportAssignments);
   $<HTMLButtonElement>('export-features').addEventListener('click', exportFeatures);

@@ -3,11 +3,11 @@
 // predictions table, and one trajectory explained on the molecule panel. Training shows its
 // results through here too, so this module imports only the shared state, never the table or
 // training modules (which import it).
-import type { CheckpointHeader, TrajectoryPrediction } from 'molsig';
+import type { CheckpointHeader, Predictions, TrajectoryPrediction } from 'molsig';
 import { $, bytes, download, say } from './dom';
 import { drawCurves } from './curves';
 import { kindOf } from './files';
-import { showConfusion, showMetrics, showPredictions } from './results';
+import { headlineMetrics, showConfusion, showMetrics, showPredictions } from './results';
 import { attempt, exportButtons, input, modelStatus, panel, setBusy, state } from './state';
 
 /** Which results the worker explains from: the training run's, or the last prediction's. */
@@ -23,13 +23,17 @@ export function showModel(model: CheckpointHeader) {
   $('cv').hidden = true;
   drawCurves();
   showMetrics($('metrics'), model);
-  showConfusion($<HTMLTableElement>('confusion'), model.test_metrics, model.classes);
+  const { metrics, unit } = headlineMetrics(model);
+  showConfusion($<HTMLTableElement>('confusion'), metrics, model.classes, unit);
 }
 
-/** Shows `predictions` in the table (each row can be explained) and enables the exports. */
-export function showResults(predictions: TrajectoryPrediction[], classes: string[], source: Source) {
+/** Shows the trajectories' answers in the table (each row can be explained), keeps the
+ * samples' for their export, and enables the exports. */
+export function showResults(all: Predictions, source: Source) {
+  const predictions = all.trajectories;
   state.predictions = predictions;
-  state.classes = classes;
+  state.samples = all.samples;
+  state.classes = all.classes;
   const rows = () => {
     // Test trajectories first, on request (a stable sort keeps the file order within each part).
     const testFirst = input('test-first').checked;
@@ -111,7 +115,7 @@ export async function predict() {
   const cut = predictions.trajectories.filter((p) => p.warning).length;
   const cutNote = cut ? ` ⚠ ${cut} ${cut === 1 ? 'was' : 'were'} cut short and predicted from the complete frames (see the table).` : '';
   say(modelStatus, `Predicted ${predictions.trajectories.length} trajectories.${note}${cutNote}`, seen.length > 0 || cut > 0);
-  showResults(predictions.trajectories, predictions.classes, 'new');
+  showResults(predictions, 'new');
   const first = predictions.trajectories[0];
   if (first) await explain('new', first);
 }

@@ -1,19 +1,32 @@
 // Held-out metrics, the confusion matrix, per-trajectory predictions, and their exports.
-import { version, type CheckpointHeader, type Metrics, type TrajectoryPrediction, type Explanation } from 'molsig';
+import { version, type CheckpointHeader, type Metrics, type SamplePrediction, type TrajectoryPrediction, type Explanation } from 'molsig';
 import { el, warningRow } from './dom';
 
 const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
 
-/** A model's held-out metrics as a definition list, or a note when there was no test set. */
+/** The held-out metrics to lead with: one answer per trajectory (the mean of its samples'
+ * probabilities), else — in a model file from before molsig recorded it — one per sample. */
+export function headlineMetrics(model: CheckpointHeader): { metrics: Metrics | null; unit: 'trajectory' | 'sample' } {
+  return model.test_trajectory_metrics
+    ? { metrics: model.test_trajectory_metrics, unit: 'trajectory' }
+    : { metrics: model.test_metrics, unit: 'sample' };
+}
+
+/** A model's held-out metrics as a definition list, or a note when there was no test set.
+ * Each number says whether it counts trajectories or samples. */
 export function showMetrics(target: HTMLElement, model: CheckpointHeader): void {
-  const m = model.test_metrics;
+  const { metrics: m, unit } = headlineMetrics(model);
+  const samples = model.test_metrics;
   const rows: [string, string][] = m
     ? [
-        ['Test accuracy', pct(m.accuracy)],
-        ['Balanced accuracy', pct(m.balanced_accuracy)],
-        ['F1', m.f1.toFixed(3)],
-        ['ROC-AUC', m.roc_auc === null ? 'n/a' : m.roc_auc.toFixed(3)],
-        ['Test samples', String(m.count)],
+        [`Test accuracy (per ${unit})`, pct(m.accuracy)],
+        [`Balanced accuracy (per ${unit})`, pct(m.balanced_accuracy)],
+        [`F1 (per ${unit})`, m.f1.toFixed(3)],
+        [`ROC-AUC (per ${unit})`, m.roc_auc === null ? 'n/a' : m.roc_auc.toFixed(3)],
+        [`Test ${unit === 'trajectory' ? 'trajectories' : 'samples'}`, String(m.count)],
+        ...(unit === 'trajectory' && samples
+          ? [['Test accuracy (per sample)', pct(samples.accuracy)], ['Test samples', String(samples.count)]] as [string, string][]
+          : []),
       ]
     : [['Test', 'no test trajectories (set a test share above 0)']];
   const epochs = model.history.length ? ` of ${model.history.length}${model.stopped_early ? ' (stopped early)' : ''}` : '';
@@ -39,11 +52,11 @@ export function splitWarning(model: CheckpointHeader): string | null {
   return `⚠ ${test.length} test ${test.length === 1 ? 'trajectory' : 'trajectories'}: ${what}, so the test accuracy rests on very few trajectories and may be far from the truth. Add trajectories, raise the test share, or set cross-validation folds in the settings.`;
 }
 
-/** Rows = true class, columns = predicted class. */
-export function showConfusion(table: HTMLTableElement, metrics: Metrics | null, classes: string[]): void {
+/** Rows = true class, columns = predicted class; `unit` is what each count counts. */
+export function showConfusion(table: HTMLTableElement, metrics: Metrics | null, classes: string[], unit: 'trajectory' | 'sample'): void {
   table.replaceChildren();
   if (!metrics) return;
-  table.append(el('caption', {}, 'Confusion matrix (test samples): rows true, columns predicted'));
+  table.append(el('caption', {}, `Confusion matrix (test ${unit === 'trajectory' ? 'trajectories' : 'samples'}): rows true, columns predicted`));
   const head = el('tr', {}, el('th', { scope: 'col' }, ''));
   for (const c of classes) head.append(el('th', { scope: 'col' }, c));
   table.append(el('thead', {}, head));
@@ -95,6 +108,15 @@ export function predictionsCsv(predictions: TrajectoryPrediction[], classes: str
   const head = ['trajectory', 'set', 'label', 'predicted', 'confidence', 'samples', ...classes.map((c) => `p_${c}`)];
   const lines = predictions.map((p) =>
     [p.name, p.part, p.label ?? '', p.predicted, p.confidence.toFixed(6), String(p.samples), ...p.probabilities.map((v) => v.toFixed(6))]
+      .map(quote).join(','));
+  return [csvVersionLine, head.map(quote).join(','), ...lines].join('\n') + '\n';
+}
+
+/** One row per sample (window of frames), with its trajectory's part of the split. */
+export function samplePredictionsCsv(samples: SamplePrediction[], trajectories: TrajectoryPrediction[], classes: string[]): string {
+  const head = ['trajectory', 'set', 'start_frame', 'label', 'predicted', 'confidence', ...classes.map((c) => `p_${c}`)];
+  const lines = samples.map((s) =>
+    [s.name, trajectories[s.trajectory]?.part ?? '', String(s.startFrame), s.label ?? '', s.predicted, s.confidence.toFixed(6), ...s.probabilities.map((v) => v.toFixed(6))]
       .map(quote).join(','));
   return [csvVersionLine, head.map(quote).join(','), ...lines].join('\n') + '\n';
 }

@@ -2,7 +2,7 @@
 // restarts), the status lines and buttons, the molecule panel, and the one engine (the npm
 // package's `Molsig`) with its start-up and error handling. Every other page module imports this one and none of them
 // imports each other in a circle, so the state lives here and nowhere else.
-import { Molsig, type BackendChoice, type BackendInfo, type CheckpointHeader, type CrashKind, type CrossValidation, type EpochReport, type TrajectoryPrediction } from 'molsig';
+import { Molsig, type BackendChoice, type BackendInfo, type CheckpointHeader, type CrashKind, type CrossValidation, type EpochReport, type SamplePrediction, type TrajectoryPrediction } from 'molsig';
 import { $, el, say } from './dom';
 import type { Row } from './files';
 import { MoleculePanel } from './molecule';
@@ -20,7 +20,7 @@ export const buttons = {
   compare: $<HTMLButtonElement>('compare'),
 };
 /** The export buttons, enabled once there are results to export. */
-export const exportButtons = ['predictions', 'metrics', 'assignments', 'features', 'charts', 'viewer'].map((k) => $<HTMLButtonElement>(`export-${k}`));
+export const exportButtons = ['predictions', 'sample-predictions', 'metrics', 'assignments', 'features', 'charts', 'viewer'].map((k) => $<HTMLButtonElement>(`export-${k}`));
 
 /** Everything the user gave us; survives worker restarts. */
 export const state = {
@@ -35,6 +35,8 @@ export const state = {
   /** The shown predictions, with the model's class order. */
   classes: [] as string[],
   predictions: [] as TrajectoryPrediction[],
+  /** Every sample's answer behind `predictions` (a trajectory's is their mean). */
+  samples: [] as SamplePrediction[],
   history: [] as EpochReport[],
   /** The last training run's cross-validation (null: one split, or a loaded model). */
   crossValidation: null as CrossValidation | null,

@@ -6,6 +6,7 @@ import type { CrossValidation, TrainEvent, TrainRequest, TrainSummary } from 'mo
 import { drawCurves } from './curves';
 import { $, duration, el, say } from './dom';
 import { explain, showModel, showResults } from './models';
+import { headlineMetrics } from './results';
 import { engine, messageOf, numberOf, setBusy, state, trainStatus } from './state';
 import { readData } from './table';
 
@@ -87,13 +88,13 @@ export async function train() {
     showModel(header);
     state.crossValidation = cv;
     showCrossValidation(cv);
-    const m = header.test_metrics;
+    const { metrics: m, unit } = headlineMetrics(header);
     const pct = (v: number) => (100 * v).toFixed(1);
     say(trainStatus, cv
-      ? `Trained ${cv.folds.length} models (${cv.folds.length}-fold cross-validation): test accuracy ${pct(cv.accuracy.mean)} ± ${pct(cv.accuracy.sd)} % (mean ± sd over folds). Shown below: fold ${cv.folds.length}'s model (${header.history.length} epochs, kept epoch ${header.selected_epoch}).`
-      : `Trained: ${header.history.length} epochs, kept epoch ${header.selected_epoch}${m ? `; test accuracy ${pct(m.accuracy)} %` : ''}.`);
+      ? `Trained ${cv.folds.length} models (${cv.folds.length}-fold cross-validation): test accuracy ${pct(cv.trajectoryAccuracy.mean)} ± ${pct(cv.trajectoryAccuracy.sd)} % per trajectory (mean ± sd over folds). Shown below: fold ${cv.folds.length}'s model (${header.history.length} epochs, kept epoch ${header.selected_epoch}).`
+      : `Trained: ${header.history.length} epochs, kept epoch ${header.selected_epoch}${m ? `; test accuracy ${pct(m.accuracy)} % per ${unit}` : ''}.`);
     const predictions = summary.predictions;
-    showResults(predictions.trajectories, predictions.classes, 'training');
+    showResults(predictions, 'training');
     const first = predictions.trajectories.find((p) => p.part === 'test') ?? predictions.trajectories[0];
     if (first) await explain('training', first);
   } finally {
@@ -109,17 +110,19 @@ function showCrossValidation(cv: CrossValidation | null): void {
   table.replaceChildren();
   if (!cv) return;
   const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
-  const head = ['Fold', 'Test trajectories', 'Accuracy', 'Balanced accuracy', 'Epoch kept'];
+  const head = ['Fold', 'Test trajectories', 'Accuracy per trajectory', 'Balanced accuracy per trajectory', 'Accuracy per sample', 'Epoch kept'];
+  const spread = (s: { mean: number; sd: number }) => `${pct(s.mean)} ± ${pct(s.sd)}`;
   table.append(
-    el('caption', {}, `${cv.folds.length}-fold cross-validation: each fold's model tested on trajectories it never saw (sample-level metrics)`),
+    el('caption', {}, `${cv.folds.length}-fold cross-validation: each fold's model tested on trajectories it never saw. A trajectory's answer is the mean of its samples' probabilities.`),
     el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { scope: 'col' }, h)))),
     el('tbody', {}, ...cv.folds.map((f, k) => el('tr', {},
       el('th', { scope: 'row' }, String(k + 1)), el('td', {}, f.test.join(', ')),
-      el('td', {}, pct(f.metrics.accuracy)), el('td', {}, pct(f.metrics.balanced_accuracy)), el('td', {}, String(f.selectedEpoch))))),
+      el('td', {}, pct(f.byTrajectory.accuracy)), el('td', {}, pct(f.byTrajectory.balanced_accuracy)),
+      el('td', {}, pct(f.bySample.accuracy)), el('td', {}, String(f.selectedEpoch))))),
     el('tfoot', {}, el('tr', {},
       el('th', { scope: 'row' }, 'mean ± sd'), el('td', {}, ''),
-      el('td', {}, `${pct(cv.accuracy.mean)} ± ${pct(cv.accuracy.sd)}`),
-      el('td', {}, `${pct(cv.balancedAccuracy.mean)} ± ${pct(cv.balancedAccuracy.sd)}`), el('td', {}, ''))),
+      el('td', {}, spread(cv.trajectoryAccuracy)), el('td', {}, spread(cv.trajectoryBalancedAccuracy)),
+      el('td', {}, spread(cv.sampleAccuracy)), el('td', {}, ''))),
   );
 }
 

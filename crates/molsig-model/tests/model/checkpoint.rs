@@ -23,6 +23,7 @@ fn header(model: ModelConfig) -> CheckpointHeader {
         atoms: common::ATOMS,
         selected_epoch: 3,
         test_metrics: None,
+        test_trajectory_metrics: None,
         training: None,
         history: Vec::new(),
         stopped_early: false,

@@ -33,6 +33,7 @@ fn model_file(config: &ModelConfig) -> Vec<u8> {
         atoms: ATOMS,
         selected_epoch: 1,
         test_metrics: None,
+        test_trajectory_metrics: None,
         training: None,
         history: Vec::new(),
         stopped_early: false,

@@ -73,11 +73,15 @@ test('cross-validation holds every trajectory out once; any sample is explained 
   assert.equal(started, 5);
   assert.equal(cv.folds.length, 5);
   assert.deepEqual(cv.folds.flatMap((f) => f.test).sort(), data.files.map((f) => basename(f)).sort());
-  // Mean and sample sd (n − 1), as numpy's std(ddof=1) gives them.
-  const accuracies = cv.folds.map((f) => f.metrics.accuracy);
-  const mean = accuracies.reduce((a, b) => a + b, 0) / 5;
-  const sd = Math.sqrt(accuracies.reduce((a, v) => a + (v - mean) ** 2, 0) / 4);
-  assert.ok(Math.abs(cv.accuracy.mean - mean) < 1e-12 && Math.abs(cv.accuracy.sd - sd) < 1e-12, JSON.stringify(cv.accuracy));
+  // Mean and sample sd (n − 1), as numpy's std(ddof=1) gives them, per trajectory and per sample.
+  for (const [spread, of] of [[cv.trajectoryAccuracy, (f) => f.byTrajectory], [cv.sampleAccuracy, (f) => f.bySample]]) {
+    const accuracies = cv.folds.map((f) => of(f).accuracy);
+    const mean = accuracies.reduce((a, b) => a + b, 0) / 5;
+    const sd = Math.sqrt(accuracies.reduce((a, v) => a + (v - mean) ** 2, 0) / 4);
+    assert.ok(Math.abs(spread.mean - mean) < 1e-12 && Math.abs(spread.sd - sd) < 1e-12, JSON.stringify(spread));
+  }
+  // Each fold tests four trajectories of four samples each.
+  assert.deepEqual(cv.folds.map((f) => [f.byTrajectory.count, f.bySample.count]), Array(5).fill([4, 16]));
   // The engine keeps the last fold's model: its record holds that fold's test set.
   const lastTest = run.last.model.split.filter((t) => t.part === 'test').map((t) => t.name).sort();
   assert.deepEqual(lastTest, [...cv.folds[4].test].sort());
