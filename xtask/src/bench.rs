@@ -22,8 +22,12 @@
 //! Browser (section `browser`, `bench/browser.rs`): the site's benchmark page in headless
 //! Chromium, signature throughput and a training epoch on WebGPU and on the CPU (wasm).
 //!
-//! `cargo xtask bench xtc`, `cargo xtask bench signature`, `cargo xtask bench model` or
-//! `cargo xtask bench browser` runs one of them.
+//! Accuracy (section `accuracy`, `bench/accuracy.rs`): molsig's models and simple baselines on
+//! `OpenMM` datasets of graded difficulty, grouped cross-validation over several seeds. Only run
+//! when named: its first run simulates the data.
+//!
+//! `cargo xtask bench xtc`, `cargo xtask bench signature`, `cargo xtask bench model`,
+//! `cargo xtask bench browser` or `cargo xtask bench accuracy` runs one of them.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -32,6 +36,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
+mod accuracy;
 mod browser;
 mod model;
 mod signature;
@@ -43,7 +48,9 @@ use crate::setup::lock_version;
 const ROUNDS: &str = "5";
 const WASI_TARGET: &str = "wasm32-wasip1";
 
-/// Runs every benchmark, or only the one named (`xtc`, `signature`, `model`, `browser`).
+/// Runs every benchmark, or only the one named (`xtc`, `signature`, `model`, `browser`,
+/// `accuracy`). The accuracy benchmark simulates its data on a first run (hours on a small
+/// machine), so it runs only when named.
 pub fn run_named(only: Option<&str>) -> Result<()> {
     let start = Instant::now();
     match only {
@@ -57,7 +64,10 @@ pub fn run_named(only: Option<&str>) -> Result<()> {
         Some("signature") => signature::measure()?,
         Some("model") => model::measure()?,
         Some("browser") => browser::measure()?,
-        Some(other) => bail!("unknown benchmark {other:?}: xtc, signature, model or browser"),
+        Some("accuracy") => accuracy::measure()?,
+        Some(other) => {
+            bail!("unknown benchmark {other:?}: xtc, signature, model, browser or accuracy")
+        }
     }
     eprintln!(
         "xtask bench: done in {:.0} s",

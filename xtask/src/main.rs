@@ -8,9 +8,9 @@
 //! - `test`: every test: native (CPU + wgpu on lavapipe), wasm in headless Chromium, browser
 //!   end-to-end, the `MDAnalysis` comparison, the model against its `NumPy` reference and a
 //!   bounded smoke fuzz
-//! - `bench [xtc|signature|model|browser]`: benchmarks against reference implementations and, in
-//!   headless Chromium, WebGPU against the CPU, written to BENCHMARKS.md (all of them, or the one
-//!   named)
+//! - `bench [xtc|signature|model|browser|accuracy]`: benchmarks against reference
+//!   implementations and, in headless Chromium, WebGPU against the CPU, written to BENCHMARKS.md
+//!   (all but `accuracy`, or the one named)
 
 mod bench;
 mod cmd;
@@ -54,7 +54,7 @@ fn main() -> Result<()> {
         "bench" => bench::run_named(rest.first().map(String::as_str)),
         "help" | "--help" | "-h" => {
             println!(
-                "usage: cargo xtask <setup|package|build-web|serve [--port N]|test|bench [xtc|signature|model|browser]>"
+                "usage: cargo xtask <setup|package|build-web|serve [--port N]|test|bench [xtc|signature|model|browser|accuracy]>"
             );
             Ok(())
         }

@@ -261,13 +261,17 @@ fn train_command(args: &TrainArgs) -> Result<()> {
         let bytes = pollster::block_on(model.save(&Device::flex()))?;
         output::write_run(&args.out, &prefix, plan, &bytes, &summary)?;
         let held_out = [
-            ("trajectory", &summary.model.test_trajectory_metrics),
-            ("sample", &summary.model.test_metrics),
+            (
+                "trajectory",
+                "trajectories",
+                &summary.model.test_trajectory_metrics,
+            ),
+            ("sample", "samples", &summary.model.test_metrics),
         ];
-        for (unit, metrics) in held_out {
+        for (unit, units, metrics) in held_out {
             if let Some(m) = metrics {
                 eprintln!(
-                    "held-out test, one answer per {unit}: accuracy {:.3}, balanced accuracy {:.3}, F1 {:.3}, ROC-AUC {} ({} {unit}s, epoch {} kept)",
+                    "held-out test, one answer per {unit}: accuracy {:.3}, balanced accuracy {:.3}, F1 {:.3}, ROC-AUC {} ({} {units}, epoch {} kept)",
                     m.accuracy,
                     m.balanced_accuracy,
                     m.f1,
