@@ -143,6 +143,7 @@ fn now() -> f64 {
 
 /// Trains `name` for two epochs on `backend`, checks the reports, the predicted probabilities
 /// and a checkpoint round trip on the same device.
+#[allow(clippy::too_many_lines)] // one story: train, check, predict, save, load, predict again
 async fn train_predict_reload(name: &str, backend: &Backend) {
     full_stacks();
     let what = format!("{name} on {}", backend.kind);
