@@ -323,7 +323,12 @@ await test('k-fold cross-validation in the page, then the classes compared on th
     // Mol*'s background-task line, which flickered on every frame, stays hidden.
     assert.equal(await page.$eval('#viewer .msp-background-tasks', (e) => getComputedStyle(e).display), 'none');
     await page.setViewportSize({ width: 1280, height: 720 });
-    await page.waitForTimeout(1000);
+    // Mol* resizes its canvas to the narrower column on its own schedule: give it up to 10 s.
+    await page.waitForFunction(() => {
+      const canvas = document.querySelector('#viewer canvas')?.getBoundingClientRect();
+      const column = document.querySelector('#viewer')?.getBoundingClientRect();
+      return !canvas || !column || canvas.right <= column.right + 1;
+    }, null, { timeout: 10_000 }).catch(() => {});
     assert.deepEqual(await overflowing(page), [], 'cross-validated and compared, at 1280 px');
     await page.locator('#molecule').screenshot({ path: join(artifacts, 'classes-compared.png') });
     await page.locator('#results').screenshot({ path: join(artifacts, 'cross-validated.png') });

@@ -665,7 +665,7 @@ async function runApp(name, root) {
     const cliOut = join(artifacts, 'cli-predictions.json');
     const demoDir = join(dir, app.demo);
     await run(demoDir, cli, ['predict', '--model-file', modelPath, '--topology', 'peptide.pdb',
-      '--trajectories', ...demoRows.map((r) => `${r.trajectory}=${r.label}`), '--out', cliOut]);
+      '--trajectories', ...demoRows.map((r) => `${r.trajectory}=${r.label}`), '--out', cliOut, '--per-sample']);
     timings[`${mode.name} cli`] = Date.now() - t;
     writeFileSync(join(artifacts, 'browser-result.json'), JSON.stringify({ ...result, model: `(${result.model.length} base64 chars)` }, null, 1));
     const worst = checkAgainstCli(label, result.predictions, JSON.parse(readFileSync(cliOut, 'utf8')), failures);
